@@ -1,0 +1,84 @@
+package dev.normforge.annotations;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A norm site of a {@link NormModel}: a standalone norm or a fused residual block (Add &amp; Norm). The
+ * annotated method (or field) declares what the generated class implements: {@code NormLayer} for a
+ * standalone LayerNorm/RMSNorm, {@code BatchNormLayer} for a standalone BatchNorm, {@code ResidualBlock}
+ * for a block.
+ *
+ * <p>Only attributes that are written in the source count as given; the others take the defaults stated
+ * here, some of which depend on {@link #type()}.
+ */
+@Documented
+@Retention(RetentionPolicy.SOURCE)
+@Target({ElementType.METHOD, ElementType.FIELD})
+public @interface Norm {
+  /** The normalization. Default {@link NormType#LAYER}. */
+  NormType type() default NormType.LAYER;
+
+  /**
+   * Where the norm sits relative to the residual connection: {@code PRE} ({@code out = alpha·x +
+   * F(norm(x))}), {@code POST} ({@code out = norm(alpha·x + F(x))}) or {@code NONE} (standalone). Default
+   * {@link Placement#AUTO}: POST for DEEP; PRE for a site returning a {@code ResidualBlock}; NONE otherwise.
+   * DEEP with PRE is an error.
+   */
+  Placement placement() default Placement.AUTO;
+
+  /**
+   * The residual scale {@code alpha} in {@code alpha·x + F(...)}; must be finite and &gt; 0. Default: for
+   * DEEP, DeepNet's constant from the model's layer counts (encoder-only {@code (2N)^1/4}, decoder-only
+   * {@code (2M)^1/4}, encoder-decoder encoder {@code 0.81·(N⁴M)^1/16}, decoder {@code (3M)^1/4});
+   * otherwise 1. {@code NaN} means "not given".
+   */
+  double alpha() default Double.NaN;
+
+  /**
+   * DeepNet's initialisation gain {@code beta}: the gain of the Xavier-normal initialisation of the
+   * sublayer's ffn, v_proj and out_proj weights (not q/k). Must be &gt; 0. Default: for DEEP, DeepNet's
+   * constant (encoder-only {@code (8N)^-1/4}, decoder-only {@code (8M)^-1/4}, encoder-decoder encoder
+   * {@code 0.87·(N⁴M)^-1/16}, decoder {@code (12M)^-1/4}); otherwise 1. {@code NaN} means "not given".
+   */
+  double beta() default Double.NaN;
+
+  /**
+   * Added to the variance (LayerNorm, BatchNorm) or mean square (RMSNorm) before the square root:
+   * {@code rstd = 1/sqrt(var + eps)}. Must be finite and &gt;= 0 (0 is allowed with a warning). Default
+   * 1e-5, as PyTorch.
+   */
+  double eps() default 1e-5;
+
+  /**
+   * Whether the norm has a learnable per-feature {@code weight} (PyTorch's {@code elementwise_affine}),
+   * initialised to 1. Default true.
+   */
+  boolean affine() default true;
+
+  /**
+   * Whether the norm has a learnable per-feature {@code bias}, initialised to 0. Default true for LAYER,
+   * DEEP and BATCH; false for RMS (RMSNorm usually has none) unless given.
+   */
+  boolean bias() default true;
+
+  /**
+   * This site's hidden size (row length), overriding {@link NormModel#hidden()}. Default 0: the model's.
+   */
+  int hidden() default 0;
+
+  /**
+   * BATCH only: the running statistics' update rate,
+   * {@code running = (1 - momentum)·running + momentum·batch}; in (0, 1]. Default 0.1, as PyTorch.
+   */
+  double momentum() default 0.1;
+
+  /**
+   * DEEP only, for encoder-decoder models: which stack this block belongs to (it picks DeepNet's
+   * constants). Default {@link Stack#AUTO}: the model's only stack.
+   */
+  Stack stack() default Stack.AUTO;
+}

@@ -1,0 +1,119 @@
+package dev.normforge.processor;
+
+import com.google.auto.service.AutoService;
+import com.palantir.javapoet.TypeSpec;
+import dev.normforge.processor.emit.SourceWriter;
+import dev.normforge.processor.emit.SiteEmitter;
+import dev.normforge.processor.model.ModelSpec;
+import dev.normforge.processor.model.SiteSpec;
+import dev.normforge.processor.read.Diagnostic;
+import dev.normforge.processor.read.ModelReader;
+import dev.normforge.processor.read.Reporter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * The entry point javac calls: for every {@code @NormModel} type (and every type holding {@code @Norm}
+ * sites without one) it reads and validates the model ({@link ModelReader}), then writes one class per
+ * site ({@link SiteEmitter}). A model with any error gets nothing written; the others still do. No
+ * exception escapes to javac: anything unexpected is reported as an error on the element at hand.
+ */
+@AutoService(Processor.class)
+public final class NormProcessor extends AbstractProcessor {
+  private static final String NORM_MODEL = "dev.normforge.annotations.NormModel";
+  private static final String NORM = "dev.normforge.annotations.Norm";
+
+  /** Models already handled, by qualified name: each is read and written once per compilation. */
+  private final Set<String> done = new HashSet<>();
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of(NORM_MODEL, NORM);
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    Reporter reporter = new Reporter(processingEnv.getMessager());
+    try {
+      for (Map.Entry<TypeElement, List<Element>> model : modelsOf(round).entrySet()) {
+        processModel(model.getKey(), model.getValue(), reporter);
+      }
+    } catch (RuntimeException | Error e) {
+      reporter.report(Diagnostic.INTERNAL, null, stackTrace(e));
+    }
+    return false;
+  }
+
+  private void processModel(TypeElement owner, List<Element> sites, Reporter reporter) {
+    if (!done.add(owner.getQualifiedName().toString())) {
+      return;
+    }
+    try {
+      ModelSpec spec = new ModelReader(processingEnv.getElementUtils(), reporter).read(owner, sites);
+      if (spec == null) {
+        return;
+      }
+      SourceWriter writer = new SourceWriter(processingEnv.getFiler());
+      for (SiteSpec site : spec.sites()) {
+        TypeSpec.Builder type = SiteEmitter.emit(site);
+        writer.write(spec.packageName(), type, site.origin(), owner);
+      }
+    } catch (IOException e) {
+      reporter.report(Diagnostic.INTERNAL, owner, "could not write a generated file: " + e.getMessage());
+    } catch (RuntimeException | Error e) {
+      reporter.report(Diagnostic.INTERNAL, owner, stackTrace(e));
+    }
+  }
+
+  /**
+   * Every model of this round with its sites in source order: {@code @NormModel} types, and types that
+   * hold {@code @Norm} elements without being one (the reader reports what such a site lacks).
+   */
+  private Map<TypeElement, List<Element>> modelsOf(RoundEnvironment round) {
+    Map<TypeElement, List<Element>> models = new LinkedHashMap<>();
+    TypeElement normModel = processingEnv.getElementUtils().getTypeElement(NORM_MODEL);
+    TypeElement norm = processingEnv.getElementUtils().getTypeElement(NORM);
+    if (normModel != null) {
+      for (Element e : round.getElementsAnnotatedWith(normModel)) {
+        if (e instanceof TypeElement t) {
+          models.computeIfAbsent(t, k -> new ArrayList<>());
+        }
+      }
+    }
+    if (norm != null) {
+      for (Element e : round.getElementsAnnotatedWith(norm)) {
+        Element owner = e.getEnclosingElement();
+        if (owner instanceof TypeElement t) {
+          models.computeIfAbsent(t, k -> new ArrayList<>()).add(e);
+        }
+      }
+    }
+    // sites in source order, so that output and messages do not depend on javac's iteration order
+    models.replaceAll((owner, sites) -> owner.getEnclosedElements().stream().filter(sites::contains).map(Element.class::cast).toList());
+    return models;
+  }
+
+  private static String stackTrace(Throwable e) {
+    StringWriter out = new StringWriter();
+    e.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+}

@@ -1,0 +1,41 @@
+package dev.normforge.processor.emit;
+
+import com.palantir.javapoet.CodeBlock;
+import dev.normforge.processor.model.SiteSpec;
+
+/** The javadoc of generated classes: formula, configuration, and the model element they came from. */
+final class Javadocs {
+  private Javadocs() {}
+
+  static CodeBlock rowNorm(SiteSpec site) {
+    String name = site.centered() ? "LayerNorm" : "RMSNorm";
+    String formula = site.centered()
+        ? "y = (x - mean)·rstd" + affine(site) + ", rstd = 1/sqrt(var + eps), mean and biased var over the row"
+        : "y = x·rstd" + affine(site) + ", rstd = 1/sqrt(mean(x²) + eps)";
+    return CodeBlock.builder()
+        .add("$L over rows of $L features, specialized for that size (Vector API).\n\n", name, site.hidden())
+        .add("<p>Forward: {@code $L}.\n", formula)
+        .add("Backward, with {@code g = dy$L} and {@code xhat = $L}:\n", site.affine() ? "·weight" : "",
+            site.centered() ? "(x - mean)·rstd" : "x·rstd")
+        .add("{@code dx = rstd·(g$L - xhat·mean(g·xhat))}$L$L.\n\n", site.centered() ? " - mean(g)" : "",
+            site.affine() ? ", {@code dweight += Σ dy·xhat}" : "", site.bias() ? ", {@code dbias += Σ dy}" : "")
+        .add(configuration(site))
+        .build();
+  }
+
+  static CodeBlock configuration(SiteSpec site) {
+    return CodeBlock.builder()
+        .add("<p>Configuration: type $L, placement $L, hidden $L, eps $L, weight $L, bias $L", site.type(),
+            site.placement(), site.hidden(), site.eps(), site.affine(), site.bias())
+        .add(site.isBlock() ? ", alpha " + site.alpha() + ", beta " + site.beta()
+            + (site.derivedConstants() ? " (DeepNet, " + site.stack().name().toLowerCase() + " stack)" : "") : "")
+        .add(site.type() == dev.normforge.annotations.NormType.BATCH ? ", momentum " + site.momentum() : "")
+        .add(".\n")
+        .add("Generated from {@code $L}.\n", site.origin())
+        .build();
+  }
+
+  private static String affine(SiteSpec site) {
+    return (site.affine() ? "·weight" : "") + (site.bias() ? " + bias" : "");
+  }
+}

@@ -1,0 +1,11 @@
+package dev.normforge.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+
+/** The runtime types generated code refers to, by name: the processor never loads them. */
+final class RuntimeTypes {
+  private RuntimeTypes() {}
+
+  static final String PACKAGE = "dev.normforge.runtime";
+  static final ClassName ROW_NORM_LAYER = ClassName.get(PACKAGE, "RowNormLayer");
+}

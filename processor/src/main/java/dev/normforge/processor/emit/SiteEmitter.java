@@ -1,0 +1,19 @@
+package dev.normforge.processor.emit;
+
+import com.palantir.javapoet.TypeSpec;
+import dev.normforge.processor.model.SiteSpec;
+
+/** Picks the emitter for a site's kind: standalone row norm, BatchNorm, or residual block. */
+public final class SiteEmitter {
+  private SiteEmitter() {}
+
+  public static TypeSpec.Builder emit(SiteSpec site) {
+    if (site.isBlock()) {
+      throw new UnsupportedOperationException("residual blocks are not generated yet: " + site.origin());
+    }
+    return switch (site.type()) {
+      case LAYER, RMS -> RowNormEmitter.emit(site);
+      default -> throw new UnsupportedOperationException(site.type() + " is not generated yet: " + site.origin());
+    };
+  }
+}

@@ -1,0 +1,327 @@
+package dev.normforge.processor.read;
+
+import dev.normforge.annotations.NormType;
+import dev.normforge.annotations.Placement;
+import dev.normforge.annotations.Stack;
+import dev.normforge.processor.model.ModelSpec;
+import dev.normforge.processor.model.SiteSpec;
+import dev.normforge.runtime.DeepNet;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.Elements;
+
+/**
+ * Annotated elements -> a validated {@link ModelSpec}, or diagnostics. Reads every site of a model even
+ * after an error, so one build shows all of them; returns null when anything was wrong.
+ */
+public final class ModelReader {
+  static final String NORM_MODEL = "dev.normforge.annotations.NormModel";
+  static final String NORM = "dev.normforge.annotations.Norm";
+
+  /** Largest accepted hidden size: larger is surely a typo (a row of 4 MiB). */
+  public static final int MAX_HIDDEN = 1 << 20;
+
+  /** Largest accepted layer count (DeepNet went to 1,000; this leaves room). */
+  public static final int MAX_LAYERS = 100_000;
+
+  private static final String RUNTIME = "dev.normforge.runtime.";
+
+  private final Elements elements;
+  private final Reporter reporter;
+
+  public ModelReader(Elements elements, Reporter reporter) {
+    this.elements = elements;
+    this.reporter = reporter;
+  }
+
+  /**
+   * Reads {@code owner}, a type annotated {@code @NormModel} or one enclosing {@code @Norm} elements
+   * without it, with its {@code @Norm} elements {@code sites} in source order.
+   */
+  public ModelSpec read(TypeElement owner, List<? extends Element> sites) {
+    int errorsBefore = reporter.errorCount();
+    AnnotationValues model = AnnotationValues.of(owner, NORM_MODEL, elements);
+    int hidden = 0;
+    int n = 0;
+    int m = 0;
+    if (model != null) {
+      checkModelType(owner, model);
+      hidden = model.intValue("hidden");
+      n = model.intValue("encoderLayers");
+      m = model.intValue("decoderLayers");
+      if (model.isGiven("hidden") && (hidden < 1 || hidden > MAX_HIDDEN)) {
+        reporter.report(Diagnostic.HIDDEN_RANGE, owner, model.mirror(), model.given("hidden"), hidden, MAX_HIDDEN);
+      }
+      n = checkLayers(owner, model, "encoderLayers", n);
+      m = checkLayers(owner, model, "decoderLayers", m);
+    }
+    String prefix = generatedPrefix(owner);
+    List<SiteSpec> specs = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    boolean broken = false;
+    for (Element site : sites) {
+      try {
+        SiteSpec spec = readSite(owner, model, site, hidden, n, m, prefix);
+        if (spec != null) {
+          checkName(owner, site, spec, names);
+          specs.add(spec);
+        }
+      } catch (AnnotationValues.Unreadable javacReportedIt) {
+        broken = true;
+      }
+    }
+    if (broken || reporter.errorCount() > errorsBefore) {
+      return null;
+    }
+    return new ModelSpec(
+        elements.getPackageOf(owner).getQualifiedName().toString(),
+        owner.getQualifiedName().toString(), n, m, specs);
+  }
+
+  private void checkModelType(TypeElement owner, AnnotationValues model) {
+    if (owner.getKind() == ElementKind.ANNOTATION_TYPE) {
+      reporter.report(Diagnostic.MODEL_KIND, owner, model.mirror(), null, "an annotation type");
+    }
+    if (owner.getNestingKind() == NestingKind.LOCAL || owner.getNestingKind() == NestingKind.ANONYMOUS) {
+      reporter.report(Diagnostic.MODEL_LOCAL, owner, model.mirror(), null);
+      return;
+    }
+    for (Element e = owner; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      if (t.getModifiers().contains(Modifier.PRIVATE)) {
+        reporter.report(Diagnostic.MODEL_PRIVATE, owner, model.mirror(), null, t.getSimpleName());
+      }
+    }
+    if (!owner.getTypeParameters().isEmpty()) {
+      reporter.report(Diagnostic.MODEL_GENERIC, owner, model.mirror(), null,
+          owner.getSimpleName(), owner.getTypeParameters());
+    }
+  }
+
+  private int checkLayers(TypeElement owner, AnnotationValues model, String name, int value) {
+    if (value < 0 || value > MAX_LAYERS) {
+      reporter.report(Diagnostic.LAYERS, owner, model.mirror(), model.given(name), name, value, MAX_LAYERS);
+      return 0;
+    }
+    return value;
+  }
+
+  private SiteSpec readSite(
+      TypeElement owner, AnnotationValues model, Element site, int modelHidden, int n, int m, String prefix) {
+    AnnotationValues norm = AnnotationValues.of(site, NORM, elements);
+    TypeMirror declared = declaredType(site, norm);
+    if (declared == null) {
+      return null;
+    }
+    int errorsBefore = reporter.errorCount();
+    NormType type = norm.enumValue("type", NormType.class);
+    Placement placement = resolvePlacement(type, norm.enumValue("placement", Placement.class), declared);
+
+    int hidden = norm.intValue("hidden");
+    if (norm.isGiven("hidden")) {
+      if (hidden < 1 || hidden > MAX_HIDDEN) {
+        reporter.report(Diagnostic.HIDDEN_RANGE, site, norm.mirror(), norm.given("hidden"), hidden, MAX_HIDDEN);
+      }
+    } else if (model == null) {
+      reporter.report(Diagnostic.NOT_IN_MODEL, site, norm.mirror(), null, describe(site), owner.getSimpleName());
+    } else if (modelHidden < 1) {
+      if (!model.isGiven("hidden")) {
+        reporter.report(Diagnostic.HIDDEN_MISSING, site, norm.mirror(), null, describe(site));
+      }
+    } else {
+      hidden = modelHidden;
+    }
+
+    double eps = norm.doubleValue("eps");
+    if (!(eps >= 0) || Double.isInfinite(eps)) {
+      reporter.report(Diagnostic.EPS, site, norm.mirror(), norm.given("eps"), eps);
+    } else if (eps == 0) {
+      reporter.report(Diagnostic.EPS_ZERO, site, norm.mirror(), norm.given("eps"));
+    }
+    double alpha = norm.doubleValue("alpha");
+    if (norm.isGiven("alpha") && !(alpha > 0 && alpha < Double.POSITIVE_INFINITY)) {
+      reporter.report(Diagnostic.ALPHA, site, norm.mirror(), norm.given("alpha"), alpha);
+    }
+    double beta = norm.doubleValue("beta");
+    if (norm.isGiven("beta")) {
+      if (!(beta > 0 && beta < Double.POSITIVE_INFINITY)) {
+        reporter.report(Diagnostic.BETA, site, norm.mirror(), norm.given("beta"), beta);
+      } else if (placement == Placement.NONE && type != NormType.DEEP) {
+        reporter.report(Diagnostic.BETA_NOT_BLOCK, site, norm.mirror(), norm.given("beta"));
+      }
+    }
+    double momentum = norm.doubleValue("momentum");
+    if (norm.isGiven("momentum")) {
+      if (type != NormType.BATCH) {
+        reporter.report(Diagnostic.BATCH_ONLY, site, norm.mirror(), norm.given("momentum"), "momentum", type);
+      } else if (!(momentum > 0 && momentum <= 1)) {
+        reporter.report(Diagnostic.MOMENTUM, site, norm.mirror(), norm.given("momentum"), momentum);
+      }
+    }
+    Stack stack = norm.enumValue("stack", Stack.class);
+    if (norm.isGiven("stack") && type != NormType.DEEP) {
+      reporter.report(Diagnostic.DEEP_ONLY, site, norm.mirror(), norm.given("stack"), "stack", type);
+    }
+
+    switch (type) {
+      case DEEP -> {
+        if (placement == Placement.PRE) {
+          reporter.report(Diagnostic.DEEP_PRE, site, norm.mirror(), norm.given("placement"));
+        } else if (placement == Placement.NONE) {
+          reporter.report(Diagnostic.DEEP_NONE, site, norm.mirror(), norm.given("placement"));
+        }
+      }
+      case BATCH -> {
+        if (placement != Placement.NONE) {
+          reporter.report(Diagnostic.BATCH_BLOCK, site, norm.mirror(), norm.given("placement"));
+        }
+      }
+      default -> { }
+    }
+    checkDeclaredType(site, norm, type, placement, declared);
+
+    boolean derived = false;
+    if (type == NormType.DEEP && reporter.errorCount() == errorsBefore) {
+      boolean needAlpha = !norm.isGiven("alpha");
+      boolean needBeta = !norm.isGiven("beta");
+      if (needAlpha || needBeta) {
+        stack = resolveStack(site, norm, stack, n, m);
+        if (stack != null) {
+          DeepNet.Stack s = DeepNet.Stack.valueOf(stack.name());
+          alpha = needAlpha ? DeepNet.alpha(s, n, m) : alpha;
+          beta = needBeta ? DeepNet.beta(s, n, m) : beta;
+          derived = true;
+        }
+      }
+    }
+    if (reporter.errorCount() > errorsBefore) {
+      return null;
+    }
+    boolean bias = norm.isGiven("bias") ? norm.booleanValue("bias") : type != NormType.RMS;
+    return new SiteSpec(
+        prefix + capitalize(site.getSimpleName().toString()),
+        site.getSimpleName().toString(),
+        owner.getQualifiedName() + "#" + describe(site),
+        type, placement, stack, hidden, eps,
+        Double.isNaN(alpha) ? 1.0 : alpha,
+        Double.isNaN(beta) ? 1.0 : beta,
+        norm.booleanValue("affine"), bias, momentum, derived);
+  }
+
+  private Stack resolveStack(Element site, AnnotationValues norm, Stack stack, int n, int m) {
+    if (n == 0 && m == 0) {
+      reporter.report(Diagnostic.DEEP_LAYERS, site, norm.mirror(), null);
+      return null;
+    }
+    if (stack == Stack.AUTO) {
+      if (n > 0 && m > 0) {
+        reporter.report(Diagnostic.DEEP_STACK, site, norm.mirror(), null);
+        return null;
+      }
+      return n > 0 ? Stack.ENCODER : Stack.DECODER;
+    }
+    int count = stack == Stack.ENCODER ? n : m;
+    if (count == 0) {
+      reporter.report(Diagnostic.DEEP_STACK_EMPTY, site, norm.mirror(), norm.given("stack"), stack,
+          stack.name().toLowerCase(), stack == Stack.ENCODER ? "encoderLayers" : "decoderLayers");
+      return null;
+    }
+    return stack;
+  }
+
+  /** The method's return type or the field's type; null (after an error) for any other element. */
+  private TypeMirror declaredType(Element site, AnnotationValues norm) {
+    if (site.getKind() == ElementKind.METHOD) {
+      ExecutableElement method = (ExecutableElement) site;
+      if (method.getParameters().isEmpty()) {
+        return method.getReturnType();
+      }
+      reporter.report(Diagnostic.ELEMENT_KIND, site, norm.mirror(), null, "a method with parameters");
+      return null;
+    }
+    if (site.getKind() == ElementKind.FIELD) {
+      return site.asType();
+    }
+    reporter.report(Diagnostic.ELEMENT_KIND, site, norm.mirror(), null, "a " + site.getKind().toString().toLowerCase());
+    return null;
+  }
+
+  private static Placement resolvePlacement(NormType type, Placement placement, TypeMirror declared) {
+    if (placement != Placement.AUTO) {
+      return placement;
+    }
+    if (type == NormType.DEEP) {
+      return Placement.POST;
+    }
+    return isRuntimeType(declared, "ResidualBlock") ? Placement.PRE : Placement.NONE;
+  }
+
+  private void checkDeclaredType(
+      Element site, AnnotationValues norm, NormType type, Placement placement, TypeMirror declared) {
+    String expected = expectedType(type, placement);
+    if (!isRuntimeType(declared, expected)) {
+      String what = placement == Placement.NONE
+          ? "a standalone " + type + " norm" : "a " + placement + " " + type + " block";
+      reporter.report(Diagnostic.RETURN_TYPE, site, norm.mirror(), null, describe(site),
+          site.getKind() == ElementKind.METHOD ? "return" : "have the type", expected, what, declared);
+    }
+  }
+
+  /** The runtime interface a site's declared type must be, given its type and placement. */
+  static String expectedType(NormType type, Placement placement) {
+    if (placement != Placement.NONE) {
+      return "ResidualBlock";
+    }
+    return type == NormType.BATCH ? "BatchNormLayer" : "NormLayer";
+  }
+
+  private static boolean isRuntimeType(TypeMirror type, String simpleName) {
+    return type.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(RUNTIME + simpleName);
+  }
+
+  private void checkName(TypeElement owner, Element site, SiteSpec spec, List<String> names) {
+    String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
+    String qualified = pkg.isEmpty() ? spec.className() : pkg + "." + spec.className();
+    int earlier = names.indexOf(spec.className());
+    if (earlier >= 0) {
+      reporter.report(Diagnostic.NAME_CLASH, site, qualified, "the one generated for the site before it");
+    } else if (elements.getTypeElement(qualified) != null && !isOurs(elements.getTypeElement(qualified))) {
+      reporter.report(Diagnostic.NAME_EXISTS, site, spec.className(), qualified);
+    }
+    names.add(spec.className());
+  }
+
+  /** A type normforge generated in an earlier build (its source is still on the source path). */
+  private static boolean isOurs(TypeElement existing) {
+    return existing.getAnnotationMirrors().stream().anyMatch(a ->
+        a.getAnnotationType().toString().equals("javax.annotation.processing.Generated")
+            && a.getElementValues().values().stream()
+                .anyMatch(v -> String.valueOf(v.getValue()).contains("dev.normforge.processor")));
+  }
+
+  /** {@code TinyGpt} -> {@code TinyGpt}; {@code Outer.Inner} -> {@code OuterInner}. */
+  static String generatedPrefix(TypeElement owner) {
+    StringBuilder sb = new StringBuilder();
+    for (Element e = owner; e instanceof TypeElement t; e = e.getEnclosingElement()) {
+      sb.insert(0, t.getSimpleName());
+    }
+    return sb.toString();
+  }
+
+  private static String describe(Element site) {
+    return site.getSimpleName() + (site.getKind() == ElementKind.METHOD ? "()" : "");
+  }
+
+  private static String capitalize(String name) {
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+}

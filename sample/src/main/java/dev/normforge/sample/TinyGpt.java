@@ -1,0 +1,22 @@
+package dev.normforge.sample;
+
+import dev.normforge.annotations.Norm;
+import dev.normforge.annotations.NormModel;
+import dev.normforge.annotations.NormType;
+import dev.normforge.runtime.NormLayer;
+
+/** The model description of a small GPT-style decoder: the processor generates one class per site. */
+@NormModel(hidden = 768, decoderLayers = 12)
+public interface TinyGpt {
+  /** RMSNorm before attention (LLaMA style), eps 1e-6. Generates {@code TinyGptAttentionNorm}. */
+  @Norm(type = NormType.RMS, eps = 1e-6)
+  NormLayer attentionNorm();
+
+  /** The final LayerNorm. Generates {@code TinyGptFinalNorm}. */
+  @Norm(type = NormType.LAYER)
+  NormLayer finalNorm();
+
+  /** A LayerNorm with an odd size and no bias, to show the tail handling. Generates {@code TinyGptHeadNorm}. */
+  @Norm(type = NormType.LAYER, hidden = 100, bias = false)
+  NormLayer headNorm();
+}
