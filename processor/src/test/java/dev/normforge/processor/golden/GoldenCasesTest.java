@@ -1,0 +1,51 @@
+package dev.normforge.processor.golden;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * The golden runner: one test per {@code *.json} case in the directory named by the system property
+ * {@code normforge.golden} (default {@code ../shared/golden/cases} beside the repository; a relative path
+ * is taken from the repository root). Any new case of a known op, of any size or configuration, runs with
+ * no code change: {@code mvn test -Dnormforge.golden=DIR}.
+ */
+class GoldenCasesTest {
+  /** The case directory, resolved against the repository root ({@code normforge.root}) when relative. */
+  static Path casesDirectory() {
+    Path dir = Path.of(System.getProperty("normforge.golden", "../shared/golden/cases"));
+    String root = System.getProperty("normforge.root");
+    if (!dir.isAbsolute() && root != null) {
+      dir = Path.of(root).resolve(dir);
+    }
+    return dir.normalize();
+  }
+
+  static List<GoldenCase> cases() throws IOException {
+    Path dir = casesDirectory();
+    assertTrue(Files.isDirectory(dir), "golden case directory not found: " + dir);
+    try (Stream<Path> files = Files.list(dir)) {
+      List<GoldenCase> cases = files.filter(f -> f.toString().endsWith(".json")).sorted()
+          .map(GoldenCase::read).filter(GoldenCase::isCase).toList();
+      assertFalse(cases.isEmpty(), "no golden cases in " + dir);
+      return cases;
+    }
+  }
+
+  @TestFactory
+  Stream<DynamicTest> goldenCases() throws IOException {
+    return cases().stream().map(c -> DynamicTest.dynamicTest(c.name() + " (" + c.op() + ")", () -> {
+      GoldenCheck check = GoldenCheck.forOp(c.op());
+      assertNotNull(check, c.name() + ": the golden runner has no check for op '" + c.op() + "'");
+      check.check(c);
+    }));
+  }
+}

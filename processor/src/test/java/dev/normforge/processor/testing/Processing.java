@@ -1,0 +1,80 @@
+package dev.normforge.processor.testing;
+
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import dev.normforge.processor.NormProcessor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.Map;
+import javax.tools.JavaFileObject;
+
+/**
+ * Runs the real processor through google compile-testing and loads what it generated, so tests exercise
+ * exactly the path a user's build takes: annotation values -> processor -> javac -> classes.
+ */
+public final class Processing {
+  private Processing() {}
+
+  /** Compiles {@code sources} with {@link NormProcessor} and the Vector API module. */
+  public static Compilation compile(JavaFileObject... sources) {
+    return javac()
+        .withProcessors(new NormProcessor())
+        .withOptions("--add-modules", "jdk.incubator.vector")
+        .compile(sources);
+  }
+
+  /** A class loader over the classes of a successful compilation; runtime classes come from the test's. */
+  public static ClassLoader loader(Compilation compilation) {
+    Map<String, byte[]> classes = new HashMap<>();
+    for (JavaFileObject file : compilation.generatedFiles()) {
+      if (file.getKind() == JavaFileObject.Kind.CLASS) {
+        String path = file.toUri().getPath();
+        String name = path.substring(path.indexOf("/CLASS_OUTPUT/") + "/CLASS_OUTPUT/".length(),
+            path.length() - ".class".length()).replace('/', '.');
+        try (InputStream in = file.openInputStream()) {
+          classes.put(name, in.readAllBytes());
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+    }
+    return new ClassLoader(Processing.class.getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        byte[] bytes = classes.get(name);
+        if (bytes == null) {
+          throw new ClassNotFoundException(name);
+        }
+        return defineClass(name, bytes, 0, bytes.length);
+      }
+    };
+  }
+
+  /** A new instance of the generated class {@code qualifiedName}, through its public no-arg constructor. */
+  public static <T> T instantiate(Compilation compilation, String qualifiedName, Class<T> as) {
+    return instantiate(loader(compilation), qualifiedName, as);
+  }
+
+  /** A new instance of {@code qualifiedName} from {@code loader}. */
+  public static <T> T instantiate(ClassLoader loader, String qualifiedName, Class<T> as) {
+    try {
+      return as.cast(loader.loadClass(qualifiedName).getConstructor().newInstance());
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError("cannot instantiate " + qualifiedName + ": " + e, e);
+    }
+  }
+
+  /** The text of the generated source {@code qualifiedName}. */
+  public static String generatedSource(Compilation compilation, String qualifiedName) {
+    JavaFileObject file = compilation.generatedSourceFile(qualifiedName)
+        .orElseThrow(() -> new AssertionError("no generated source " + qualifiedName));
+    try {
+      return file.getCharContent(true).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
