@@ -1,0 +1,63 @@
+package dev.normforge.runtime;
+
+/**
+ * BatchNorm over rows of {@link #hidden()} features, as PyTorch's {@code BatchNorm1d} on an
+ * {@code [rows, hidden]} input: per-feature statistics over the rows of a batch.
+ *
+ * <ul>
+ *   <li>Training: {@code y = (x - mean)·invstd·weight + bias} with the batch's per-feature {@code mean} and
+ *       biased variance, {@code invstd = 1/sqrt(var + eps)}; the running statistics are updated as
+ *       {@code running = (1 - momentum)·running + momentum·batch}, the running variance with the unbiased
+ *       batch variance ({@code var·rows/(rows - 1)}).
+ *   <li>Eval: the same formula with the running mean and variance.
+ * </ul>
+ */
+public interface BatchNormLayer {
+  /** Features per row. */
+  int hidden();
+
+  /** {@code eps}, added to the variance before the square root. */
+  double eps();
+
+  /** The running statistics' update rate. */
+  double momentum();
+
+  /** The per-feature weight (initialised to 1), or null when the layer has none. */
+  Parameter weight();
+
+  /** The per-feature bias (initialised to 0), or null when the layer has none. */
+  Parameter bias();
+
+  /** The running mean (initialised to 0), live: write to it to load a checkpoint. */
+  float[] runningMean();
+
+  /** The running variance (initialised to 1), live. */
+  float[] runningVar();
+
+  /**
+   * Training forward over a batch of {@code rows >= 2} rows: writes {@code y}, saves the per-feature batch
+   * {@code mean} and {@code invstd} (length {@code hidden}) for {@link #backward}, updates the running
+   * statistics.
+   */
+  void forwardTraining(float[] x, int xOff, float[] y, int yOff, int rows, float[] mean, float[] invstd);
+
+  /** Eval forward: normalizes with the running statistics; changes nothing. */
+  void forwardEval(float[] x, int xOff, float[] y, int yOff, int rows);
+
+  /**
+   * Backward of a training forward: overwrites {@code dx}, adds into the weight and bias gradients.
+   * {@code x}, {@code mean} and {@code invstd} must be those of the matching {@link #forwardTraining}.
+   */
+  void backward(
+      float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, float[] mean, float[] invstd);
+
+  /** Sets the weight and bias gradients to zero. */
+  default void zeroGrad() {
+    if (weight() != null) {
+      weight().zeroGrad();
+    }
+    if (bias() != null) {
+      bias().zeroGrad();
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.normforge.runtime;
+
+/**
+ * A fused residual block (Add &amp; Norm) around a {@link Sublayer} {@code F}:
+ *
+ * <ul>
+ *   <li>Pre-Norm: {@code out = alpha·x + F(norm(x))};
+ *   <li>Post-Norm and DeepNorm: {@code out = norm(alpha·x + F(x))}.
+ * </ul>
+ *
+ * What backward needs is saved in a caller-visible, reusable {@link BlockWorkspace}; after the first call
+ * of a given size nothing is allocated. {@code x} is not copied: it must not change between
+ * {@link #forward} and {@link #backward}.
+ */
+public interface ResidualBlock {
+  /** Features per row. */
+  int hidden();
+
+  /** Whether the norm comes before the sublayer (Pre-Norm) rather than after the residual add. */
+  boolean preNorm();
+
+  /** The residual scale {@code alpha}. */
+  double alpha();
+
+  /**
+   * DeepNet's {@code beta}: the gain for the Xavier-normal initialisation of the sublayer's ffn, v_proj
+   * and out_proj weights (1 for blocks that are not DeepNorm unless configured).
+   */
+  double beta();
+
+  /** {@code eps} of the norm. */
+  double eps();
+
+  /** The norm's per-feature weight, or null when it has none. */
+  Parameter weight();
+
+  /** The norm's per-feature bias, or null when it has none. */
+  Parameter bias();
+
+  /** A new, empty workspace for this block; it grows to the largest row count it is used with. */
+  BlockWorkspace newWorkspace();
+
+  /** Training forward over {@code rows} rows: writes {@code out}, saves what backward needs in {@code ws}. */
+  void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws);
+
+  /**
+   * Backward of the last {@link #forward} on {@code ws}: overwrites {@code dx} with the gradient with
+   * respect to {@code x} (through both the residual and the sublayer path), adds the norm's weight and
+   * bias gradients into their parameters, and lets {@code f} add its own parameter gradients.
+   */
+  void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws);
+
+  /** Sets the norm's weight and bias gradients to zero. */
+  default void zeroGrad() {
+    if (weight() != null) {
+      weight().zeroGrad();
+    }
+    if (bias() != null) {
+      bias().zeroGrad();
+    }
+  }
+}
