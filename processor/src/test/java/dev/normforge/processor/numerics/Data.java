@@ -1,0 +1,25 @@
+package dev.normforge.processor.numerics;
+
+import java.util.Random;
+
+/** Test data: seeded, so every failure reproduces. */
+final class Data {
+  private Data() {}
+
+  /** {@code n} values drawn from N(mean, std²), rounded to float. */
+  static float[] gaussian(Random random, int n, float mean, float std) {
+    float[] a = new float[n];
+    for (int i = 0; i < n; i++) {
+      a[i] = (float) (mean + std * random.nextGaussian());
+    }
+    return a;
+  }
+
+  /** {@code a} moved {@code offset} places into a longer array whose other slots hold garbage. */
+  static float[] offset(float[] a, int offset) {
+    float[] out = new float[a.length + offset + 3];
+    java.util.Arrays.fill(out, 12345f);
+    System.arraycopy(a, 0, out, offset, a.length);
+    return out;
+  }
+}

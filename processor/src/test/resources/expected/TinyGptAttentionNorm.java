@@ -1,0 +1,213 @@
+package dev.example;
+
+import dev.normforge.runtime.RowNormLayer;
+import dev.normforge.runtime.RowStats;
+import javax.annotation.processing.Generated;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * RMSNorm over rows of 100 features, specialized for that size (Vector API).
+ *
+ * <p>Forward: {@code y = x·rstd·weight, rstd = 1/sqrt(mean(x²) + eps)}.
+ * Backward, with {@code g = dy·weight} and {@code xhat = x·rstd}:
+ * {@code dx = rstd·(g - xhat·mean(g·xhat))}, {@code dweight += Σ dy·xhat}.
+ *
+ * <p>Configuration: type RMS, placement NONE, hidden 100, eps 1.0E-6, weight true, bias false.
+ * Generated from {@code dev.example.TinyGpt#attentionNorm()}.
+ */
+@Generated(
+    value = "dev.normforge.processor.NormProcessor",
+    comments = "from dev.example.TinyGpt#attentionNorm()"
+)
+public final class TinyGptAttentionNorm extends RowNormLayer {
+  /**
+   * Features per row: every loop bound below is derived from it.
+   */
+  public static final int HIDDEN = 100;
+
+  /**
+   * Added to the variance before the square root.
+   */
+  public static final double EPS = 1.0E-6;
+
+  /**
+   * A row's sum of squares below this may have lost precision to underflow (or the row is constant).
+   */
+  private static final float MIN_SAFE_SUM = 1e-30f;
+
+  /**
+   * A row's sum of squares above this may have overflowed float.
+   */
+  private static final float MAX_SAFE_SUM = 1e36f;
+
+  /**
+   * The widest float vector this CPU has (AVX-512: 16 lanes, AVX2: 8).
+   */
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+  private static final int LANES = SPECIES.length();
+
+  /**
+   * Features per main-loop iteration: 4 vectors with independent accumulators.
+   */
+  private static final int UNROLLED_STEP = 4 * LANES;
+
+  /**
+   * End of the unrolled main loop.
+   */
+  private static final int UNROLLED_BOUND = HIDDEN - HIDDEN % UNROLLED_STEP;
+
+  /**
+   * End of the one-vector loop; a scalar tail does the rest.
+   */
+  private static final int VECTOR_BOUND = SPECIES.loopBound(HIDDEN);
+
+  /**
+   * {@code weight().value()}, read by the kernels.
+   */
+  private final float[] weight;
+
+  /**
+   * A new layer with weight 1 and bias 0 and zero gradients.
+   */
+  public TinyGptAttentionNorm() {
+    super(HIDDEN, EPS, false, true, false);
+    this.weight = weight().value();
+  }
+
+  @Override
+  protected void normalizeRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1,
+      float[] mean, float[] rstd, int statsOff) {
+    for (int r = r0; r < r1; r++) {
+      int xo = xOff + r * HIDDEN;
+      int yo = yOff + r * HIDDEN;
+      // pass 1: Σx²
+      float sumSq;
+      {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector sumSq0 = zero, sumSq1 = zero, sumSq2 = zero, sumSq3 = zero;
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var v0 = FloatVector.fromArray(SPECIES, x, xo + j);
+          sumSq0 = v0.fma(v0, sumSq0);
+          var v1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES);
+          sumSq1 = v1.fma(v1, sumSq1);
+          var v2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES);
+          sumSq2 = v2.fma(v2, sumSq2);
+          var v3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES);
+          sumSq3 = v3.fma(v3, sumSq3);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          var v0 = FloatVector.fromArray(SPECIES, x, xo + j);
+          sumSq0 = v0.fma(v0, sumSq0);
+        }
+        sumSq = sumSq0.add(sumSq1).add(sumSq2.add(sumSq3)).reduceLanes(VectorOperators.ADD);
+        for (; j < HIDDEN; j++) {
+          float v = x[xo + j];
+          sumSq += v * v;
+        }
+      }
+      float rs;
+      if (sumSq > MIN_SAFE_SUM && sumSq < MAX_SAFE_SUM) {
+        rs = (float) (1.0 / Math.sqrt((double) sumSq / HIDDEN + EPS));
+      } else {
+        // an all-zero row, squares that under- or overflow float, NaN or infinity: statistics in double
+        rs = (float) RowStats.rstd(x, xo, HIDDEN, 0.0, EPS);
+      }
+      // pass 2: y = x·rstd·weight
+      {
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          FloatVector.fromArray(SPECIES, x, xo + j).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j)).intoArray(y, yo + j);
+          FloatVector.fromArray(SPECIES, x, xo + j + LANES).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j + LANES)).intoArray(y, yo + j + LANES);
+          FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
+          FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          FloatVector.fromArray(SPECIES, x, xo + j).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j)).intoArray(y, yo + j);
+        }
+        for (; j < HIDDEN; j++) {
+          y[yo + j] = (x[xo + j] * rs) * weight[j];
+        }
+      }
+      if (rstd != null) {
+        rstd[statsOff + r] = rs;
+      }
+    }
+  }
+
+  @Override
+  protected void backwardRows(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
+      int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+    for (int r = r0; r < r1; r++) {
+      int xo = xOff + r * HIDDEN;
+      int dyo = dyOff + r * HIDDEN;
+      int dxo = dxOff + r * HIDDEN;
+      float rs = rstd[statsOff + r];
+      // pass 1: g = dy·weight; Σg·x
+      float sumGx;
+      {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+          sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
+          var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
+          sumGx1 = g1.fma(FloatVector.fromArray(SPECIES, x, xo + j + LANES), sumGx1);
+          var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
+          sumGx2 = g2.fma(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES), sumGx2);
+          var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
+          sumGx3 = g3.fma(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES), sumGx3);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+          sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
+        }
+        sumGx = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3)).reduceLanes(VectorOperators.ADD);
+        for (; j < HIDDEN; j++) {
+          float g = dy[dyo + j] * weight[j];
+          sumGx += g * x[xo + j];
+        }
+      }
+      float meanGx = sumGx * rs / HIDDEN;
+      var negMeanGx = FloatVector.broadcast(SPECIES, -meanGx);
+      // pass 2: dx = rstd·(g - xhat·mean(g·xhat)); dweight += dy·xhat
+      {
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
+          xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j))).mul(rs).intoArray(dx, dxo + j);
+          dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+          var dy1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
+          var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).mul(rs);
+          xh1.fma(negMeanGx, dy1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES))).mul(rs).intoArray(dx, dxo + j + LANES);
+          dy1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
+          var dy2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
+          var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).mul(rs);
+          xh2.fma(negMeanGx, dy2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES))).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
+          dy2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
+          var dy3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
+          var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).mul(rs);
+          xh3.fma(negMeanGx, dy3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES))).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
+          dy3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
+          xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j))).mul(rs).intoArray(dx, dxo + j);
+          dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+        }
+        for (; j < HIDDEN; j++) {
+          float dyv = dy[dyo + j];
+          float xh = x[xo + j] * rs;
+          dx[dxo + j] = (dyv * weight[j] - xh * meanGx) * rs;
+          dweight[j] += dyv * xh;
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,286 @@
+package dev.example;
+
+import dev.normforge.runtime.RowNormLayer;
+import dev.normforge.runtime.RowStats;
+import javax.annotation.processing.Generated;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * LayerNorm over rows of 100 features, specialized for that size (Vector API).
+ *
+ * <p>Forward: {@code y = (x - mean)·rstd·weight + bias, rstd = 1/sqrt(var + eps), mean and biased var over the row}.
+ * Backward, with {@code g = dy·weight} and {@code xhat = (x - mean)·rstd}:
+ * {@code dx = rstd·(g - mean(g) - xhat·mean(g·xhat))}, {@code dweight += Σ dy·xhat}, {@code dbias += Σ dy}.
+ *
+ * <p>Configuration: type LAYER, placement NONE, hidden 100, eps 1.0E-5, weight true, bias true.
+ * Generated from {@code dev.example.TinyGpt#finalNorm()}.
+ */
+@Generated(
+    value = "dev.normforge.processor.NormProcessor",
+    comments = "from dev.example.TinyGpt#finalNorm()"
+)
+public final class TinyGptFinalNorm extends RowNormLayer {
+  /**
+   * Features per row: every loop bound below is derived from it.
+   */
+  public static final int HIDDEN = 100;
+
+  /**
+   * Added to the variance before the square root.
+   */
+  public static final double EPS = 1.0E-5;
+
+  /**
+   * A row's sum of squares below this may have lost precision to underflow (or the row is constant).
+   */
+  private static final float MIN_SAFE_SUM = 1e-30f;
+
+  /**
+   * A row's sum of squares above this may have overflowed float.
+   */
+  private static final float MAX_SAFE_SUM = 1e36f;
+
+  /**
+   * The widest float vector this CPU has (AVX-512: 16 lanes, AVX2: 8).
+   */
+  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+  private static final int LANES = SPECIES.length();
+
+  /**
+   * Features per main-loop iteration: 4 vectors with independent accumulators.
+   */
+  private static final int UNROLLED_STEP = 4 * LANES;
+
+  /**
+   * End of the unrolled main loop.
+   */
+  private static final int UNROLLED_BOUND = HIDDEN - HIDDEN % UNROLLED_STEP;
+
+  /**
+   * End of the one-vector loop; a scalar tail does the rest.
+   */
+  private static final int VECTOR_BOUND = SPECIES.loopBound(HIDDEN);
+
+  /**
+   * {@code weight().value()}, read by the kernels.
+   */
+  private final float[] weight;
+
+  /**
+   * {@code bias().value()}, read by the kernels.
+   */
+  private final float[] bias;
+
+  /**
+   * A new layer with weight 1 and bias 0 and zero gradients.
+   */
+  public TinyGptFinalNorm() {
+    super(HIDDEN, EPS, true, true, true);
+    this.weight = weight().value();
+    this.bias = bias().value();
+  }
+
+  @Override
+  protected void normalizeRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1,
+      float[] mean, float[] rstd, int statsOff) {
+    for (int r = r0; r < r1; r++) {
+      int xo = xOff + r * HIDDEN;
+      int yo = yOff + r * HIDDEN;
+      // pass 1: a first estimate of the mean
+      float sum;
+      {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector sum0 = zero, sum1 = zero, sum2 = zero, sum3 = zero;
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xo + j));
+          sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xo + j + LANES));
+          sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES));
+          sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES));
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xo + j));
+        }
+        sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        for (; j < HIDDEN; j++) {
+          sum += x[xo + j];
+        }
+      }
+      float m = sum / HIDDEN;
+      // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
+      float dev, devSq;
+      {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector dev0 = zero, dev1 = zero, dev2 = zero, dev3 = zero;
+        FloatVector devSq0 = zero, devSq1 = zero, devSq2 = zero, devSq3 = zero;
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
+          dev0 = dev0.add(d0);
+          devSq0 = d0.fma(d0, devSq0);
+          var d1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m);
+          dev1 = dev1.add(d1);
+          devSq1 = d1.fma(d1, devSq1);
+          var d2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m);
+          dev2 = dev2.add(d2);
+          devSq2 = d2.fma(d2, devSq2);
+          var d3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m);
+          dev3 = dev3.add(d3);
+          devSq3 = d3.fma(d3, devSq3);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
+          dev0 = dev0.add(d0);
+          devSq0 = d0.fma(d0, devSq0);
+        }
+        dev = dev0.add(dev1).add(dev2.add(dev3)).reduceLanes(VectorOperators.ADD);
+        devSq = devSq0.add(devSq1).add(devSq2.add(devSq3)).reduceLanes(VectorOperators.ADD);
+        for (; j < HIDDEN; j++) {
+          float d = x[xo + j] - m;
+          dev += d;
+          devSq += d * d;
+        }
+      }
+      float shift = dev / HIDDEN;
+      float rs;
+      if (devSq > MIN_SAFE_SUM && devSq < MAX_SAFE_SUM) {
+        rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / HIDDEN - (double) shift * shift) + EPS));
+      } else {
+        // a constant row, squares that under- or overflow float, NaN or infinity: statistics in double
+        double md = RowStats.mean(x, xo, HIDDEN);
+        m = (float) md;
+        shift = (float) (md - m);
+        rs = (float) RowStats.rstd(x, xo, HIDDEN, md, EPS);
+      }
+      float c = -shift * rs;
+      // pass 3: y = (x - mean)·rstd·weight + bias
+      {
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+          FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
+          FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
+          FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+        }
+        for (; j < HIDDEN; j++) {
+          y[yo + j] = ((x[xo + j] - m) * rs + c) * weight[j] + bias[j];
+        }
+      }
+      if (rstd != null) {
+        mean[statsOff + r] = m + shift;
+        rstd[statsOff + r] = rs;
+      }
+    }
+  }
+
+  @Override
+  protected void backwardRows(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
+      int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+    for (int r = r0; r < r1; r++) {
+      int xo = xOff + r * HIDDEN;
+      int dyo = dyOff + r * HIDDEN;
+      int dxo = dxOff + r * HIDDEN;
+      float m = mean[statsOff + r];
+      float rs = rstd[statsOff + r];
+      // pass 1: xhat = (x - mean)·rstd, g = dy·weight; Σg, Σg·xhat, Σxhat
+      float sumG, sumGx, sumX;
+      {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector sumG0 = zero, sumG1 = zero, sumG2 = zero, sumG3 = zero;
+        FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
+        FloatVector sumX0 = zero, sumX1 = zero, sumX2 = zero, sumX3 = zero;
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
+          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+          sumG0 = sumG0.add(g0);
+          sumGx0 = g0.fma(xh0, sumGx0);
+          sumX0 = sumX0.add(xh0);
+          var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs);
+          var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
+          sumG1 = sumG1.add(g1);
+          sumGx1 = g1.fma(xh1, sumGx1);
+          sumX1 = sumX1.add(xh1);
+          var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs);
+          var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
+          sumG2 = sumG2.add(g2);
+          sumGx2 = g2.fma(xh2, sumGx2);
+          sumX2 = sumX2.add(xh2);
+          var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs);
+          var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
+          sumG3 = sumG3.add(g3);
+          sumGx3 = g3.fma(xh3, sumGx3);
+          sumX3 = sumX3.add(xh3);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
+          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+          sumG0 = sumG0.add(g0);
+          sumGx0 = g0.fma(xh0, sumGx0);
+          sumX0 = sumX0.add(xh0);
+        }
+        sumG = sumG0.add(sumG1).add(sumG2.add(sumG3)).reduceLanes(VectorOperators.ADD);
+        sumGx = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3)).reduceLanes(VectorOperators.ADD);
+        sumX = sumX0.add(sumX1).add(sumX2.add(sumX3)).reduceLanes(VectorOperators.ADD);
+        for (; j < HIDDEN; j++) {
+          float xh = (x[xo + j] - m) * rs;
+          float g = dy[dyo + j] * weight[j];
+          sumG += g;
+          sumGx += g * xh;
+          sumX += xh;
+        }
+      }
+      // the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)
+      float e = sumX / HIDDEN;
+      float meanG = sumG / HIDDEN;
+      float meanGx = (sumGx - e * sumG) / HIDDEN;
+      var negMeanGx = FloatVector.broadcast(SPECIES, -meanGx);
+      // pass 2: dx = rstd·(g - mean(g) - xhat·mean(g·xhat)); dweight += dy·xhat; dbias += dy
+      {
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs).sub(e);
+          xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j)).sub(meanG)).mul(rs).intoArray(dx, dxo + j);
+          dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+          dy0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
+          var dy1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
+          var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs).sub(e);
+          xh1.fma(negMeanGx, dy1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + LANES);
+          dy1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
+          dy1.add(FloatVector.fromArray(SPECIES, dbias, j + LANES)).intoArray(dbias, j + LANES);
+          var dy2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
+          var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs).sub(e);
+          xh2.fma(negMeanGx, dy2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
+          dy2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
+          dy2.add(FloatVector.fromArray(SPECIES, dbias, j + 2 * LANES)).intoArray(dbias, j + 2 * LANES);
+          var dy3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
+          var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs).sub(e);
+          xh3.fma(negMeanGx, dy3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
+          dy3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
+          dy3.add(FloatVector.fromArray(SPECIES, dbias, j + 3 * LANES)).intoArray(dbias, j + 3 * LANES);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs).sub(e);
+          xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j)).sub(meanG)).mul(rs).intoArray(dx, dxo + j);
+          dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+          dy0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
+        }
+        for (; j < HIDDEN; j++) {
+          float dyv = dy[dyo + j];
+          float xh = (x[xo + j] - m) * rs - e;
+          dx[dxo + j] = (dyv * weight[j] - meanG - xh * meanGx) * rs;
+          dweight[j] += dyv * xh;
+          dbias[j] += dyv;
+        }
+      }
+    }
+  }
+}
