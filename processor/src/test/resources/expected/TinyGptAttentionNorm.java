@@ -1,10 +1,10 @@
 package dev.example;
 
+import dev.normforge.runtime.Lanes;
 import dev.normforge.runtime.RowNormLayer;
 import dev.normforge.runtime.RowStats;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -103,7 +103,7 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
           var v0 = FloatVector.fromArray(SPECIES, x, xo + j);
           sumSq0 = v0.fma(v0, sumSq0);
         }
-        sumSq = sumSq0.add(sumSq1).add(sumSq2.add(sumSq3)).reduceLanes(VectorOperators.ADD);
+        sumSq = Lanes.sum(sumSq0.add(sumSq1).add(sumSq2.add(sumSq3)));
         for (; j < HIDDEN; j++) {
           float v = x[xo + j];
           sumSq += v * v;
@@ -166,7 +166,7 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
           var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
           sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
         }
-        sumGx = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3)).reduceLanes(VectorOperators.ADD);
+        sumGx = Lanes.sum(sumGx0.add(sumGx1).add(sumGx2.add(sumGx3)));
         for (; j < HIDDEN; j++) {
           float g = dy[dyo + j] * weight[j];
           sumGx += g * x[xo + j];

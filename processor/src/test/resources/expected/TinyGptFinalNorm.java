@@ -1,10 +1,10 @@
 package dev.example;
 
+import dev.normforge.runtime.Lanes;
 import dev.normforge.runtime.RowNormLayer;
 import dev.normforge.runtime.RowStats;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -104,7 +104,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         for (; j < VECTOR_BOUND; j += LANES) {
           sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xo + j));
         }
-        sum = sum0.add(sum1).add(sum2.add(sum3)).reduceLanes(VectorOperators.ADD);
+        sum = Lanes.sum(sum0.add(sum1).add(sum2.add(sum3)));
         for (; j < HIDDEN; j++) {
           sum += x[xo + j];
         }
@@ -136,8 +136,8 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           dev0 = dev0.add(d0);
           devSq0 = d0.fma(d0, devSq0);
         }
-        dev = dev0.add(dev1).add(dev2.add(dev3)).reduceLanes(VectorOperators.ADD);
-        devSq = devSq0.add(devSq1).add(devSq2.add(devSq3)).reduceLanes(VectorOperators.ADD);
+        dev = Lanes.sum(dev0.add(dev1).add(dev2.add(dev3)));
+        devSq = Lanes.sum(devSq0.add(devSq1).add(devSq2.add(devSq3)));
         for (; j < HIDDEN; j++) {
           float d = x[xo + j] - m;
           dev += d;
@@ -225,9 +225,9 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           sumGx0 = g0.fma(xh0, sumGx0);
           sumX0 = sumX0.add(xh0);
         }
-        sumG = sumG0.add(sumG1).add(sumG2.add(sumG3)).reduceLanes(VectorOperators.ADD);
-        sumGx = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3)).reduceLanes(VectorOperators.ADD);
-        sumX = sumX0.add(sumX1).add(sumX2.add(sumX3)).reduceLanes(VectorOperators.ADD);
+        sumG = Lanes.sum(sumG0.add(sumG1).add(sumG2.add(sumG3)));
+        sumGx = Lanes.sum(sumGx0.add(sumGx1).add(sumGx2.add(sumGx3)));
+        sumX = Lanes.sum(sumX0.add(sumX1).add(sumX2.add(sumX3)));
         for (; j < HIDDEN; j++) {
           float xh = (x[xo + j] - m) * rs;
           float g = dy[dyo + j] * weight[j];

@@ -18,7 +18,7 @@ import java.util.List;
  *   int j = 0;
  *   for (; j &lt; UNROLLED_BOUND; j += UNROLLED_STEP) { ...4 vectors... }
  *   for (; j &lt; VECTOR_BOUND; j += LANES) { ...1 vector... }
- *   s = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+ *   s = Lanes.sum(s0.add(s1).add(s2.add(s3)));   // a fixed order: bitwise reproducible
  *   for (; j &lt; HIDDEN; j++) { ...scalar... }
  * }
  * </pre>
@@ -87,8 +87,7 @@ public final class RowPass {
     vectorBody(b, 0, "j");
     b.endControlFlow();
     for (String[] s : sums) {
-      b.addStatement("$L = $L0.add($L1).add($L2.add($L3)).reduceLanes($T.ADD)",
-          s[0], s[0], s[0], s[0], s[0], Vectors.OPERATORS);
+      b.addStatement("$L = $T.sum($L0.add($L1).add($L2.add($L3)))", s[0], Vectors.LANES_SUM, s[0], s[0], s[0], s[0]);
     }
     b.beginControlFlow("for (; j < HIDDEN; j++)");
     for (String[] st : steps) {

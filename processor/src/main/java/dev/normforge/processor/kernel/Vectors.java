@@ -18,6 +18,9 @@ public final class Vectors {
   public static final ClassName SPECIES_TYPE = ClassName.get("jdk.incubator.vector", "VectorSpecies");
   public static final ClassName OPERATORS = ClassName.get("jdk.incubator.vector", "VectorOperators");
 
+  /** Sums a vector's lanes in a fixed order (reduceLanes(ADD) does not promise one). */
+  public static final ClassName LANES_SUM = ClassName.get("dev.normforge.runtime", "Lanes");
+
   /**
    * {@code SPECIES}, {@code LANES}, {@code UNROLLED_STEP}, {@code UNROLLED_BOUND}, {@code VECTOR_BOUND},
    * for a class whose {@code HIDDEN} constant is the row length.
