@@ -7,6 +7,7 @@ import dev.normforge.processor.emit.SiteEmitter;
 import dev.normforge.processor.model.ModelSpec;
 import dev.normforge.processor.model.SiteSpec;
 import dev.normforge.processor.read.Diagnostic;
+import dev.normforge.processor.read.LocalModels;
 import dev.normforge.processor.read.ModelReader;
 import dev.normforge.processor.read.Reporter;
 import java.io.IOException;
@@ -39,9 +40,14 @@ public final class NormProcessor extends AbstractProcessor {
   /** Models already handled, by qualified name: each is read and written once per compilation. */
   private final Set<String> done = new HashSet<>();
 
+  /**
+   * Every annotation ("*"), not only ours: javac calls a processor only for rounds holding its annotations,
+   * and a {@code @NormModel} on a local class is invisible to it, so the processor must run anyway to
+   * report that model instead of ignoring it. It claims nothing (process returns false).
+   */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of(NORM_MODEL, NORM);
+    return Set.of("*");
   }
 
   @Override
@@ -53,6 +59,10 @@ public final class NormProcessor extends AbstractProcessor {
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     Reporter reporter = new Reporter(processingEnv.getMessager());
     try {
+      LocalModels locals = LocalModels.of(processingEnv);
+      if (locals != null) {
+        locals.report(round, reporter);
+      }
       for (Map.Entry<TypeElement, List<Element>> model : modelsOf(round).entrySet()) {
         processModel(model.getKey(), model.getValue(), reporter);
       }

@@ -270,7 +270,7 @@ public final class ModelReader {
     if (!isRuntimeType(declared, expected)) {
       String what = placement == Placement.NONE
           ? "a standalone " + type + " norm" : "a " + placement + " " + type + " block";
-      reporter.report(Diagnostic.RETURN_TYPE, site, norm.mirror(), null, describe(site),
+      reporter.report(Diagnostic.RETURN_TYPE, site, null, null, describe(site),
           site.getKind() == ElementKind.METHOD ? "return" : "have the type", expected, what, declared);
     }
   }

@@ -33,6 +33,13 @@ public final class Reporter {
     report(diagnostic, element, null, null, args);
   }
 
+  /** Counts {@code diagnostic} printed elsewhere (on a source tree rather than an element). */
+  public void count(Diagnostic diagnostic) {
+    if (diagnostic.kind() == Kind.ERROR) {
+      errors++;
+    }
+  }
+
   /** Errors reported so far; compare before and after reading a model to know whether it is broken. */
   public int errorCount() {
     return errors;

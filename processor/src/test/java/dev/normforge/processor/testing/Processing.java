@@ -67,6 +67,39 @@ public final class Processing {
     }
   }
 
+  /**
+   * The names of the source files the processor wrote while compiling {@code sources}, whether or not the
+   * compilation succeeded (compile-testing shows generated files only for a success).
+   */
+  public static java.util.Set<String> writtenSources(JavaFileObject... sources) {
+    javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+    java.util.Set<String> written = new java.util.TreeSet<>();
+    javax.tools.StandardJavaFileManager standard = javac.getStandardFileManager(null, null, null);
+    java.nio.file.Path out;
+    try {
+      out = java.nio.file.Files.createTempDirectory("normforge-out");
+      standard.setLocationFromPaths(javax.tools.StandardLocation.CLASS_OUTPUT, java.util.List.of(out));
+      standard.setLocationFromPaths(javax.tools.StandardLocation.SOURCE_OUTPUT, java.util.List.of(out));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    javax.tools.JavaFileManager recording = new javax.tools.ForwardingJavaFileManager<>(standard) {
+      @Override
+      public JavaFileObject getJavaFileForOutput(javax.tools.JavaFileManager.Location location, String className,
+          JavaFileObject.Kind kind, javax.tools.FileObject sibling) throws IOException {
+        if (kind == JavaFileObject.Kind.SOURCE) {
+          written.add(className);
+        }
+        return super.getJavaFileForOutput(location, className, kind, sibling);
+      }
+    };
+    javax.tools.JavaCompiler.CompilationTask task = javac.getTask(null, recording, d -> { },
+        java.util.List.of("--add-modules", "jdk.incubator.vector", "-proc:full"), null, java.util.List.of(sources));
+    task.setProcessors(java.util.List.of(new NormProcessor()));
+    task.call();
+    return written;
+  }
+
   /** The text of the generated source {@code qualifiedName}. */
   public static String generatedSource(Compilation compilation, String qualifiedName) {
     JavaFileObject file = compilation.generatedSourceFile(qualifiedName)

@@ -1,0 +1,221 @@
+package dev.normforge.processor.read;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.normforge.processor.testing.Processing;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every diagnostic of the catalogue, triggered by a model description a user could write: its id and
+ * message, the file and the line (the annotation value itself where there is one), and nothing generated
+ * for the broken model.
+ */
+class DiagnosticsTest {
+  static final String IMPORTS = "package m;\n\nimport dev.normforge.annotations.*;\nimport dev.normforge.runtime.*;\n\n";
+
+  static JavaFileObject model(String body) {
+    return JavaFileObjects.forSourceString("m.M", IMPORTS + body);
+  }
+
+  static JavaFileObject site(String norm, String returnType) {
+    return model("@NormModel(hidden = 64, encoderLayers = 6)\npublic interface M {\n"
+        + "  @Norm(" + norm + ")\n  " + returnType + " site();\n}\n");
+  }
+
+  /** The error's id, message fragment, and the text of the line it must point at. */
+  @ParameterizedTest(name = "[{0}] {1}")
+  @CsvSource(delimiter = '|', value = {
+      "normforge.eps | eps = -1.0 is invalid | type = NormType.LAYER, eps = -1 | NormLayer | eps = -1",
+      "normforge.eps | eps = NaN is invalid | eps = Double.NaN | NormLayer | eps = Double.NaN",
+      "normforge.eps | eps = Infinity is invalid | eps = 1.0 / 0 | NormLayer | eps = 1.0 / 0",
+      "normforge.alpha | alpha = 0.0 is invalid | alpha = 0, placement = Placement.PRE | ResidualBlock | alpha = 0",
+      "normforge.alpha | alpha = -2.0 is invalid | alpha = -2, placement = Placement.POST | ResidualBlock | alpha = -2",
+      "normforge.alpha | alpha = Infinity is invalid | alpha = Double.POSITIVE_INFINITY, placement = Placement.POST | ResidualBlock | alpha = Double",
+      "normforge.beta | beta = 0.0 is invalid | type = NormType.DEEP, beta = 0 | ResidualBlock | beta = 0",
+      "normforge.beta.block | applies only to residual blocks | beta = 0.5 | NormLayer | beta = 0.5",
+      "normforge.hidden | hidden = 0 is out of range | hidden = 0 | NormLayer | hidden = 0",
+      "normforge.hidden | hidden = 100000000 is out of range | hidden = 100000000 | NormLayer | hidden = 100000000",
+      "normforge.momentum | momentum = 0.0 is invalid | type = NormType.BATCH, momentum = 0 | BatchNormLayer | momentum = 0",
+      "normforge.momentum | momentum = 1.5 is invalid | type = NormType.BATCH, momentum = 1.5 | BatchNormLayer | momentum = 1.5",
+      "normforge.batch.only | momentum applies only to type = BATCH | type = NormType.LAYER, momentum = 0.2 | NormLayer | momentum = 0.2",
+      "normforge.deep.only | stack applies only to type = DEEP | stack = Stack.ENCODER | NormLayer | stack = Stack.ENCODER",
+      "normforge.deep.pre | placement = PRE is not allowed | type = NormType.DEEP, placement = Placement.PRE | ResidualBlock | placement = Placement.PRE",
+      "normforge.deep.none | placement = NONE is not allowed | type = NormType.DEEP, placement = Placement.NONE | NormLayer | placement = Placement.NONE",
+      "normforge.batch.block | supported only as a standalone norm | type = NormType.BATCH, placement = Placement.PRE | ResidualBlock | placement = Placement.PRE",
+      "normforge.deep.stack.empty | stack = DECODER, but the model has no decoder layers | type = NormType.DEEP, stack = Stack.DECODER | ResidualBlock | stack = Stack.DECODER",
+      "normforge.type | site() must return NormLayer for a standalone LAYER norm, but it is m.M.Other | type = NormType.LAYER | Other | Other site()",
+      "normforge.type | site() must return ResidualBlock for a PRE RMS block, but it is dev.normforge.runtime.NormLayer | type = NormType.RMS, placement = Placement.PRE | NormLayer | NormLayer site()",
+      "normforge.type | site() must return BatchNormLayer for a standalone BATCH norm | type = NormType.BATCH | NormLayer | NormLayer site()",
+  })
+  void reportsTheErrorAtTheValue(String id, String message, String norm, String returnType, String line) {
+    String type = returnType.equals("Other") ? "Other" : returnType;
+    JavaFileObject source = model("@NormModel(hidden = 64, encoderLayers = 6)\npublic interface M {\n"
+        + "  interface Other {}\n"
+        + "  @Norm(" + norm + ")\n  " + type + " site();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).failed();
+    assertThat(compilation).hadErrorContaining("[" + id + "] ").inFile(source).onLineContaining(line);
+    assertThat(compilation).hadErrorContaining(message);
+    assertEquals(Set.of(), Processing.writtenSources(source), "something was generated for a broken model");
+  }
+
+  @Test
+  void theColumnIsTheValueItself() {
+    JavaFileObject source = site("type = NormType.LAYER, eps = -1", "NormLayer");
+    Compilation compilation = Processing.compile(source);
+    String line = "  @Norm(type = NormType.LAYER, eps = -1)";
+    assertThat(compilation).hadErrorContaining("[normforge.eps]").inFile(source)
+        .onLine(8).atColumn(line.indexOf("-1") + 1);
+  }
+
+  @Test
+  void epsZeroIsAWarningNotAnError() {
+    JavaFileObject source = site("eps = 0", "NormLayer");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).hadWarningContaining("[normforge.eps.zero]").inFile(source).onLineContaining("eps = 0");
+    assertThat(compilation).generatedSourceFile("m.MSite");
+  }
+
+  @Test
+  void deepWithoutLayerCountsOrConstants() {
+    JavaFileObject source = model("@NormModel(hidden = 64)\npublic interface M {\n"
+        + "  @Norm(type = NormType.DEEP)\n  ResidualBlock site();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).hadErrorContaining("[normforge.deep.layers] DEEP needs alpha and beta")
+        .inFile(source).onLineContaining("@Norm(type = NormType.DEEP)");
+  }
+
+  @Test
+  void deepInAnEncoderDecoderNeedsItsStack() {
+    JavaFileObject source = model("@NormModel(hidden = 64, encoderLayers = 6, decoderLayers = 6)\npublic interface M {\n"
+        + "  @Norm(type = NormType.DEEP)\n  ResidualBlock site();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).hadErrorContaining("[normforge.deep.stack] ").inFile(source)
+        .onLineContaining("@Norm(type = NormType.DEEP)");
+  }
+
+  @Test
+  void layerCountsOutOfRange() {
+    JavaFileObject source = model("@NormModel(hidden = 64, decoderLayers = -3)\npublic interface M {\n"
+        + "  @Norm NormLayer site();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).hadErrorContaining("[normforge.layers] decoderLayers = -3 is invalid")
+        .inFile(source).onLineContaining("decoderLayers = -3");
+  }
+
+  @Test
+  void noHiddenSizeAnywhere() {
+    JavaFileObject source = model("@NormModel\npublic interface M {\n  @Norm NormLayer site();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).hadErrorContaining("[normforge.hidden.missing] site() has no hidden size")
+        .inFile(source).onLineContaining("@Norm NormLayer site();");
+  }
+
+  @Test
+  void normOutsideAModelNeedsItsOwnHiddenSize() {
+    JavaFileObject source = model("public interface M {\n  @Norm NormLayer site();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).hadErrorContaining("[normforge.model.missing] @Norm on site() outside a @NormModel")
+        .inFile(source).onLineContaining("@Norm NormLayer site();");
+  }
+
+  @Test
+  void normOutsideAModelWithAHiddenSizeWorks() {
+    JavaFileObject source = model("public interface M {\n  @Norm(hidden = 8) NormLayer site();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).generatedSourceFile("m.MSite");
+  }
+
+  @Test
+  void aMethodWithParametersIsNotASite() {
+    JavaFileObject source = model("@NormModel(hidden = 8)\npublic interface M {\n  @Norm NormLayer site(int i);\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).hadErrorContaining("[normforge.element] @Norm belongs on a method without parameters")
+        .inFile(source).onLineContaining("site(int i)");
+  }
+
+  @Test
+  void twoSitesWithOneGeneratedName() {
+    JavaFileObject source = model("@NormModel(hidden = 8)\npublic abstract class M {\n"
+        + "  @Norm NormLayer site;\n  @Norm abstract NormLayer site();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).hadErrorContaining("[normforge.name.clash] the generated class m.MSite would clash")
+        .inFile(source).onLineContaining("abstract NormLayer site();");
+  }
+
+  @Test
+  void aGeneratedNameThatExistsAlready() {
+    JavaFileObject existing = JavaFileObjects.forSourceString("m.MSite", "package m;\npublic class MSite {}\n");
+    JavaFileObject source = site("", "NormLayer");
+    Compilation compilation = Processing.compile(source, existing);
+    assertThat(compilation).hadErrorContaining("[normforge.name.exists] the generated class MSite would replace the existing type m.MSite")
+        .inFile(source).onLineContaining("site();");
+  }
+
+  @Test
+  void privateLocalAndGenericModels() {
+    JavaFileObject priv = JavaFileObjects.forSourceString("m.Outer", IMPORTS
+        + "public class Outer {\n  @NormModel(hidden = 8)\n  private interface Inner {\n    @Norm NormLayer site();\n  }\n}\n");
+    assertThat(Processing.compile(priv)).hadErrorContaining("[normforge.model.private]").inFile(priv)
+        .onLineContaining("@NormModel(hidden = 8)");
+
+    JavaFileObject local = JavaFileObjects.forSourceString("m.Local", IMPORTS
+        + "public class Local {\n  void f() {\n    @NormModel(hidden = 8)\n    class Inner {\n      @Norm NormLayer site;\n    }\n  }\n}\n");
+    assertThat(Processing.compile(local)).hadErrorContaining("[normforge.model.local]").inFile(local)
+        .onLineContaining("@NormModel(hidden = 8)");
+
+    JavaFileObject generic = JavaFileObjects.forSourceString("m.G", IMPORTS
+        + "@NormModel(hidden = 8)\npublic interface G<T> {\n  @Norm NormLayer site();\n}\n");
+    assertThat(Processing.compile(generic)).hadErrorContaining("[normforge.model.generic] a @NormModel type must not be generic: G has type parameters T")
+        .inFile(generic).onLineContaining("@NormModel(hidden = 8)");
+  }
+
+  @Test
+  void aNestedModelIsNamedAfterItsEnclosingTypes() {
+    JavaFileObject nested = JavaFileObjects.forSourceString("m.Outer", IMPORTS
+        + "public class Outer {\n  @NormModel(hidden = 8)\n  public interface Inner {\n    @Norm NormLayer site();\n  }\n}\n");
+    Compilation compilation = Processing.compile(nested);
+    assertThat(compilation).succeeded();
+    assertThat(compilation).generatedSourceFile("m.OuterInnerSite");
+  }
+
+  @Test
+  void allErrorsOfOneBuildAreReportedAndTheOtherModelsStillGenerate() {
+    JavaFileObject broken = model("@NormModel(hidden = 64)\npublic interface M {\n"
+        + "  @Norm(eps = -1) NormLayer a();\n"
+        + "  @Norm(type = NormType.RMS, hidden = -5) NormLayer b();\n"
+        + "  @Norm(type = NormType.DEEP, placement = Placement.PRE) ResidualBlock c();\n}\n");
+    JavaFileObject fine = JavaFileObjects.forSourceString("m.Fine", IMPORTS
+        + "@NormModel(hidden = 16)\npublic interface Fine {\n  @Norm NormLayer ok();\n}\n");
+    Compilation compilation = Processing.compile(broken, fine);
+    assertThat(compilation).failed();
+    Set<String> ids = compilation.errors().stream()
+        .map(d -> d.getMessage(null).replaceAll("^\\[([^\\]]+)\\].*", "$1"))
+        .collect(Collectors.toSet());
+    assertEquals(Set.of("normforge.eps", "normforge.hidden", "normforge.deep.pre"), ids, "errors: " + ids);
+    assertEquals(3, compilation.errors().size());
+    assertEquals(Set.of("m.FineOk"), Processing.writtenSources(broken, fine),
+        "only the model without errors gets generated files");
+  }
+
+  @Test
+  void everyDiagnosticHasAUniqueStableId() {
+    Set<String> ids = Arrays.stream(Diagnostic.values()).map(Diagnostic::id).collect(Collectors.toSet());
+    assertEquals(Diagnostic.values().length, ids.size(), "duplicate diagnostic ids");
+    for (Diagnostic d : Diagnostic.values()) {
+      assertTrue(d.id().matches("normforge\\.[a-z.]+"), d.id());
+    }
+  }
+}
