@@ -71,9 +71,23 @@ public abstract class RowNormLayer implements NormLayer {
     Checks.rows("dy", dy, dyOff, rows, hidden);
     Checks.rows("dx", dx, dxOff, rows, hidden);
     checkStats(mean, rstd, statsOff, rows);
+    checkForwardRan(rstd, statsOff, rows);
     backwardRows(
         x, xOff, dy, dyOff, dx, dxOff, 0, rows, mean, rstd, statsOff,
         weight == null ? null : weight.grad(), bias == null ? null : bias.grad());
+  }
+
+  /**
+   * A training forward never leaves rstd at 0 (it is 1/sqrt(var + eps) > 0, or NaN for a row holding NaN or
+   * infinity), so a 0 means the statistics were never written: backward without its forward.
+   */
+  private static void checkForwardRan(float[] rstd, int statsOff, int rows) {
+    for (int r = 0; r < rows; r++) {
+      if (rstd[statsOff + r] == 0f) {
+        throw new IllegalStateException("rstd[" + (statsOff + r) + "] is 0: backward needs the statistics "
+            + "written by the matching forwardTraining call (was it run, with the same rows and statsOff?)");
+      }
+    }
   }
 
   private void checkStats(float[] mean, float[] rstd, int statsOff, int rows) {

@@ -26,9 +26,11 @@ public final class RowStats {
     for (int j = 0; j < n; j++) {
       scale = Math.max(scale, Math.abs(x[off + j] - center));
     }
-    if (!(scale > 0) || Double.isInfinite(scale)) {
-      // constant row (scale 0), NaN (scale NaN) or infinity: the plain formula says what PyTorch says
-      return 1.0 / Math.sqrt((Double.isNaN(scale) || Double.isInfinite(scale) ? scale : 0) + eps);
+    if (Double.isNaN(scale) || Double.isInfinite(scale)) {
+      return Double.NaN; // NaN or infinity in the row: var is NaN, as in PyTorch
+    }
+    if (scale == 0) {
+      return 1.0 / Math.sqrt(eps); // a constant row
     }
     double sum = 0;
     for (int j = 0; j < n; j++) {

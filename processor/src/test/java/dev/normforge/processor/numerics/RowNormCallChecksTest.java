@@ -93,6 +93,9 @@ class RowNormCallChecksTest {
         c -> norm.backward(c.x, 0, c.dy, 0, c.dx, 0, ROWS, new float[2], c.rstd, 0)));
     bad.add(new Bad("backward: null rstd", NullPointerException.class, "rstd must not be null",
         c -> norm.backward(c.x, 0, c.dy, 0, c.dx, 0, ROWS, c.mean, null, 0)));
+    bad.add(new Bad("backward without a training forward", IllegalStateException.class,
+        "rstd[0] is 0: backward needs the statistics written by the matching forwardTraining",
+        c -> norm.backward(c.x, 0, c.dy, 0, c.dx, 0, ROWS, new float[ROWS], new float[ROWS], 0)));
     bad.add(new Bad("backward: negative dy offset", IllegalArgumentException.class, "dy: offset must be >= 0",
         c -> norm.backward(c.x, 0, c.dy, -3, c.dx, 0, ROWS, c.mean, c.rstd, 0)));
     return bad;
@@ -117,7 +120,7 @@ class RowNormCallChecksTest {
     Call call = new Call();
     float[][] before = call.outputs();
     norm.forward(new float[0], 0, new float[0], 0, 0);
-    norm.backward(call.x, 0, call.dy, 0, call.dx, 0, 0, call.mean, call.rstd, 0);
+    norm.backward(call.x, 0, call.dy, 0, call.dx, 0, 0, new float[0], new float[0], 0);
     assertArrayEquals(before[1], call.dx);
   }
 
