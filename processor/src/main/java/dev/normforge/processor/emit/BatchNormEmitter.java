@@ -27,7 +27,13 @@ public final class BatchNormEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .superclass(BATCH_NORM_BASE)
         .addJavadoc(javadoc(site));
-    SiteConstants.add(type, site);
+    // HIDDEN and EPS as SiteConstants declares them, without its per-row guards (the base class guards features)
+    type.addField(FieldSpec.builder(TypeName.INT, "HIDDEN", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Features per row: every loop bound below is derived from it.\n")
+        .initializer("$L", site.hidden()).build());
+    type.addField(FieldSpec.builder(TypeName.DOUBLE, "EPS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Added to the variance before the square root.\n")
+        .initializer("$L", site.eps()).build());
     type.addField(FieldSpec.builder(TypeName.DOUBLE, "MOMENTUM", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The running statistics' update rate.\n")
         .initializer("$L", site.momentum()).build());

@@ -74,7 +74,7 @@ public final class ColumnPass {
             .addJavadoc("Rows walked per block of features before the next block.\n")
             .initializer("$L", TILE_ROWS).build(),
         FieldSpec.builder(TypeName.INT, "PAIR_STEP", psf)
-            .addJavadoc("Features per block of passes with many live values: 2 vectors.\n")
+            .addJavadoc("Features per block of a pass with many live values per vector: 2 vectors.\n")
             .initializer("2 * LANES").build(),
         FieldSpec.builder(TypeName.INT, "PAIR_BOUND", psf)
             .addJavadoc("End of the two-vector blocks.\n")
