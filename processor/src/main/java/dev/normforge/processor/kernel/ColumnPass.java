@@ -44,7 +44,7 @@ import javax.lang.model.element.Modifier;
  */
 public final class ColumnPass {
   /** Rows walked per feature block before the next block: a few sequential streams at a time. */
-  public static final int TILE_ROWS = 16;
+  public static final int TILE_ROWS = 8;
 
   /** Vector registers a block may keep live (AVX2 has 16; AVX-512 32). */
   private static final int REGISTER_BUDGET = 16;
