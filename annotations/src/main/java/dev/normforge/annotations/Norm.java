@@ -60,8 +60,9 @@ public @interface Norm {
   boolean affine() default true;
 
   /**
-   * Whether the norm has a learnable per-feature {@code bias}, initialised to 0. Default true for LAYER,
-   * DEEP and BATCH; false for RMS (RMSNorm usually has none) unless given.
+   * Whether the norm has a learnable per-feature {@code bias}, initialised to 0. Default true for LAYER
+   * and DEEP; false for RMS (RMSNorm usually has none) unless given. BATCH follows {@link #affine()}
+   * (PyTorch has one flag): giving a different value is an error.
    */
   boolean bias() default true;
 

@@ -3,6 +3,7 @@ package dev.normforge.sample;
 import dev.normforge.annotations.Norm;
 import dev.normforge.annotations.NormModel;
 import dev.normforge.annotations.NormType;
+import dev.normforge.runtime.BatchNormLayer;
 import dev.normforge.runtime.NormLayer;
 
 /** The model description of a small GPT-style decoder: the processor generates one class per site. */
@@ -19,4 +20,11 @@ public interface TinyGpt {
   /** A LayerNorm with an odd size and no bias, to show the tail handling. Generates {@code TinyGptHeadNorm}. */
   @Norm(type = NormType.LAYER, hidden = 100, bias = false)
   NormLayer headNorm();
+
+  /**
+   * BatchNorm over the features of a batch of rows (PyTorch's BatchNorm1d), as an ablation of the final
+   * norm: per-feature statistics over the rows, running statistics for eval. Generates {@code TinyGptBatchNorm}.
+   */
+  @Norm(type = NormType.BATCH, momentum = 0.1)
+  BatchNormLayer batchNorm();
 }

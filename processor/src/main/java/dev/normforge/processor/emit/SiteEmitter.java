@@ -13,6 +13,7 @@ public final class SiteEmitter {
     }
     return switch (site.type()) {
       case LAYER, RMS -> RowNormEmitter.emit(site);
+      case BATCH -> BatchNormEmitter.emit(site);
       default -> throw new UnsupportedOperationException(site.type() + " is not generated yet: " + site.origin());
     };
   }

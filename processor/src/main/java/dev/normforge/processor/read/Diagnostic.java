@@ -47,6 +47,9 @@ public enum Diagnostic {
   BATCH_BLOCK(Kind.ERROR, "batch.block",
       "type = BATCH keeps per-feature statistics over a batch and is supported only as a standalone norm "
           + "here: use placement = NONE and return BatchNormLayer"),
+  BATCH_BIAS(Kind.ERROR, "batch.bias",
+      "bias = %s differs from affine = %s: BatchNorm has one flag for weight and bias (PyTorch's affine); "
+          + "remove bias, it follows affine"),
   RETURN_TYPE(Kind.ERROR, "type",
       "%s must %s %s for %s, but it is %s"),
   ELEMENT_KIND(Kind.ERROR, "element",

@@ -183,6 +183,10 @@ public final class ModelReader {
         if (placement != Placement.NONE) {
           reporter.report(Diagnostic.BATCH_BLOCK, site, norm.mirror(), norm.given("placement"));
         }
+        if (norm.isGiven("bias") && norm.booleanValue("bias") != norm.booleanValue("affine")) {
+          reporter.report(Diagnostic.BATCH_BIAS, site, norm.mirror(), norm.given("bias"),
+              norm.booleanValue("bias"), norm.booleanValue("affine"));
+        }
       }
       default -> { }
     }
@@ -206,6 +210,7 @@ public final class ModelReader {
       return null;
     }
     boolean bias = norm.isGiven("bias") ? norm.booleanValue("bias") : type != NormType.RMS;
+    bias = type == NormType.BATCH ? norm.booleanValue("affine") : bias; // BatchNorm: one flag, checked above
     return new SiteSpec(
         prefix + capitalize(site.getSimpleName().toString()),
         site.getSimpleName().toString(),

@@ -1,0 +1,88 @@
+package dev.normforge.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.normforge.processor.kernel.BatchNormKernels;
+import dev.normforge.processor.kernel.ColumnPass;
+import dev.normforge.processor.kernel.Vectors;
+import dev.normforge.processor.model.SiteSpec;
+import javax.lang.model.element.Modifier;
+
+/**
+ * A standalone BatchNorm site -> a {@code BatchNormBase} subclass holding its four kernels, specialized for
+ * its hidden size. The base class owns parameters, running statistics, checks and the per-feature
+ * arithmetic between the passes.
+ */
+public final class BatchNormEmitter {
+  private BatchNormEmitter() {}
+
+  static final ClassName BATCH_NORM_BASE = ClassName.get(RuntimeTypes.PACKAGE, "BatchNormBase");
+
+  public static TypeSpec.Builder emit(SiteSpec site) {
+    TypeSpec.Builder type = TypeSpec.classBuilder(site.className())
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .superclass(BATCH_NORM_BASE)
+        .addJavadoc(javadoc(site));
+    // HIDDEN and EPS as SiteConstants declares them, without its per-row guards (the base class guards features)
+    type.addField(FieldSpec.builder(TypeName.INT, "HIDDEN", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Features per row: every loop bound below is derived from it.\n")
+        .initializer("$L", site.hidden()).build());
+    type.addField(FieldSpec.builder(TypeName.DOUBLE, "EPS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("Added to the variance before the square root.\n")
+        .initializer("$L", site.eps()).build());
+    type.addField(FieldSpec.builder(TypeName.DOUBLE, "MOMENTUM", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("The running statistics' update rate.\n")
+        .initializer("$L", site.momentum()).build());
+    type.addFields(Vectors.loopConstants());
+    type.addFields(ColumnPass.loopConstants());
+    type.addMethod(MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("A new layer: weight 1, bias 0, zero gradients, running mean 0 and running variance 1.\n")
+        .addStatement("super(HIDDEN, EPS, MOMENTUM, $L, $L)", site.affine(), site.bias())
+        .build());
+    type.addMethod(kernel("statsRows", BatchNormKernels.stats(),
+        "x", "xOff", "r0", "r1", "shift", "sum", "sumSq"));
+    type.addMethod(kernel("normalizeRows", BatchNormKernels.normalize(),
+        "x", "xOff", "y", "yOff", "r0", "r1", "shift", "scale", "offset"));
+    type.addMethod(kernel("gradientSumsRows", BatchNormKernels.gradientSums(),
+        "x", "xOff", "dy", "dyOff", "r0", "r1", "center", "sumDy", "sumDyXc", "sumXc"));
+    type.addMethod(kernel("backwardRows", BatchNormKernels.backward(),
+        "x", "xOff", "dy", "dyOff", "dx", "dxOff", "r0", "r1", "center", "coefA", "coefB", "coefC"));
+    return type;
+  }
+
+  /** An override of a base-class kernel; parameters ending in {@code Off} or named {@code r0}/{@code r1} are ints. */
+  private static MethodSpec kernel(String name, CodeBlock body, String... parameters) {
+    MethodSpec.Builder m = MethodSpec.methodBuilder(name)
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED);
+    for (String p : parameters) {
+      boolean index = p.endsWith("Off") || p.equals("r0") || p.equals("r1");
+      m.addParameter(index ? TypeName.INT : RowNormEmitter.FLOATS, p);
+    }
+    return m.addCode(body).build();
+  }
+
+  static CodeBlock javadoc(SiteSpec site) {
+    String affine = (site.affine() ? "·weight" : "") + (site.bias() ? " + bias" : "");
+    return CodeBlock.builder()
+        .add("BatchNorm over rows of $L features (PyTorch's {@code BatchNorm1d} on {@code [rows, $L]}), "
+            + "specialized for that size (Vector API).\n\n", site.hidden(), site.hidden())
+        .add("<p>Training: {@code y = (x - mean)·invstd$L}, {@code invstd = 1/sqrt(var + eps)}, per-feature mean "
+            + "and biased var over the batch's rows (at least 2); {@code running = (1 - momentum)·running + "
+            + "momentum·batch}, with the unbiased variance {@code var·rows/(rows - 1)}. Eval: the same with the "
+            + "running mean and variance.\n", affine)
+        .add("Backward, with {@code xhat = (x - mean)·invstd}, means over the rows per feature: "
+            + "{@code dx = invstd$L·(dy - mean(dy) - xhat·mean(dy·xhat))}$L$L.\n\n",
+            site.affine() ? "·weight" : "",
+            site.affine() ? ", {@code dweight += Σ dy·xhat}" : "", site.bias() ? ", {@code dbias += Σ dy}" : "")
+        .add("<p>Each kernel is one pass over a row range, vectorized across features; see {@code BatchNormBase} "
+            + "for the passes and the arithmetic between them.\n\n")
+        .add(Javadocs.configuration(site))
+        .build();
+  }
+}
