@@ -35,6 +35,17 @@ public final class Checks {
     span(name, array, offset, count, count + " values");
   }
 
+  /**
+   * Throws {@link IllegalArgumentException} when {@code a} and {@code b} are the same array and the
+   * {@code length} floats from {@code aOff} and from {@code bOff} overlap (call after the span checks).
+   */
+  public static void disjoint(String aName, float[] a, int aOff, String bName, float[] b, int bOff, long length) {
+    if (a == b && length > 0 && aOff < bOff + length && bOff < aOff + length) {
+      throw new IllegalArgumentException(aName + " and " + bName + " overlap (the same array, offsets " + aOff
+          + " and " + bOff + ", " + length + " floats each): they must be separate");
+    }
+  }
+
   private static void span(String name, float[] array, int offset, long length, String what) {
     notNull(name, array);
     if (offset < 0) {

@@ -11,6 +11,7 @@ public interface GoldenCheck {
   static GoldenCheck forOp(String op) {
     return switch (op) {
       case "layer_norm", "rms_norm" -> new RowNormGolden();
+      case "residual_block" -> new BlockGolden();
       default -> null;
     };
   }
