@@ -3,7 +3,6 @@ package dev.normforge.sample;
 import dev.normforge.runtime.BlockWorkspace;
 import dev.normforge.runtime.Init;
 import dev.normforge.runtime.Linear;
-import dev.normforge.runtime.NormLayer;
 import dev.normforge.runtime.Reference;
 import dev.normforge.runtime.ResidualBlock;
 import java.util.Locale;
@@ -11,22 +10,24 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /**
- * Runs what the processor generated for {@link TinyGpt} (standalone norms) and {@link DeepStack} (residual
- * blocks): for each placement a stack of 24 blocks around {@link Linear} sublayers (Xavier-normal with the
+ * Runs the residual blocks the processor generated for {@link DeepStack}: for each placement a stack of 24 blocks around {@link Linear} sublayers (Xavier-normal with the
  * block's beta), forward and backward on random data, the first and last block checked against the
  * float64 {@link Reference}, and one line per stack.
  */
-public final class SampleMain {
-  private SampleMain() {}
+public final class BlockStacksMain {
+  private BlockStacksMain() {}
 
   static final int LAYERS = 24;
   static final int ROWS = 32;
   static final int REPEATS = 20;
 
   public static void main(String[] args) {
+    run();
+  }
+
+  /** Prints the table: a header, one line per stack, a legend. */
+  public static void run() {
     Locale.setDefault(Locale.ROOT);
-    standalone();
-    System.out.println();
     System.out.printf("%-9s %6s %6s %6s %11s %11s %12s %10s %14s%n", "stack", "blocks", "hidden", "alpha",
         "out mean", "out std", "|dx| bottom", "max err", "ns/row/block");
     stack("Pre-LN", DeepStackPreLn::new);
@@ -34,18 +35,6 @@ public final class SampleMain {
     stack("DeepNorm", DeepStackDeepNorm::new);
     System.out.println("(max err: largest |float - float64| / (1e-5 + 1e-4·|want|) over out and dx of the first and last"
         + " block, given the float inputs they received; ns/row/block: forward + backward, including Linear)");
-  }
-
-  private static void standalone() {
-    Random random = new Random(1);
-    NormLayer norm = new TinyGptFinalNorm();
-    int rows = 4;
-    float[] x = gaussian(rows * norm.hidden(), random);
-    float[] y = new float[x.length];
-    norm.forward(x, 0, y, 0, rows);
-    double[] want = new double[x.length];
-    Reference.layerNorm(x, rows, norm.hidden(), norm.weight().value(), norm.bias().value(), norm.eps(), want, null, null);
-    System.out.printf("standalone %s: %d rows, max err %.3g of the tolerance%n", norm, rows, worst(want, y));
   }
 
   private static void stack(String name, Supplier<ResidualBlock> newBlock) {
