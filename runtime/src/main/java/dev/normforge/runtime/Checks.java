@@ -27,20 +27,36 @@ public final class Checks {
    * not null, {@code offset >= 0}, {@code offset + rows·width <= array.length}.
    */
   public static void rows(String name, float[] array, int offset, int rows, int width) {
-    span(name, array, offset, (long) rows * width, rows + " rows × " + width);
+    span(name, array, offset, (long) rows * width, rows, width);
   }
 
   /** Checks that {@code array} holds {@code count} floats from {@code offset} (for per-row or per-feature arrays). */
   public static void values(String name, float[] array, int offset, int count) {
-    span(name, array, offset, count, count + " values");
+    span(name, array, offset, count, count, 0);
   }
 
-  private static void span(String name, float[] array, int offset, long length, String what) {
+  /**
+   * Throws {@link IllegalArgumentException} when {@code a} and {@code b} are the same array and the
+   * {@code length} floats from {@code aOff} and from {@code bOff} overlap (call after the span checks).
+   */
+  public static void disjoint(String aName, float[] a, int aOff, String bName, float[] b, int bOff, long length) {
+    if (a == b && length > 0 && aOff < bOff + length && bOff < aOff + length) {
+      throw new IllegalArgumentException(aName + " and " + bName + " overlap (the same array, offsets " + aOff
+          + " and " + bOff + ", " + length + " floats each): they must be separate");
+    }
+  }
+
+  /**
+   * The check behind {@link #rows} ({@code width > 0}) and {@link #values} ({@code width == 0}). The message
+   * is built only on failure: checks run on every call of every kernel, which must not allocate.
+   */
+  private static void span(String name, float[] array, int offset, long length, int count, int width) {
     notNull(name, array);
     if (offset < 0) {
       throw new IllegalArgumentException(name + ": offset must be >= 0, got " + offset);
     }
     if (offset + length > array.length) {
+      String what = width > 0 ? count + " rows × " + width : count + " values";
       throw new IllegalArgumentException(
           name + ": needs " + length + " floats (" + what + ") from offset " + offset
               + ", so length >= " + (offset + length) + ", but its length is " + array.length);

@@ -13,7 +13,9 @@ package dev.normforge.runtime;
  * </ul>
  *
  * alpha scales the residual ({@code LayerNorm(alpha·x + F(x))}); beta is the gain of the Xavier-normal
- * initialisation of the sublayer's ffn, v_proj and out_proj weights.
+ * initialisation ({@link Init#xavierNormal}{@code (w, fanIn, fanOut, beta, random)}) of the sublayer's ffn,
+ * v_proj and out_proj weights; q_proj and k_proj keep gain 1. A generated DeepNorm block reports both as
+ * {@link ResidualBlock#alpha()} and {@link ResidualBlock#beta()}.
  */
 public final class DeepNet {
   private DeepNet() {}

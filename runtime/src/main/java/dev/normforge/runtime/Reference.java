@@ -112,4 +112,225 @@ public final class Reference {
       }
     }
   }
+
+  // ---------------------------------------------------------------------------------------------------
+  // Residual blocks
+
+  /**
+   * A sublayer evaluated in double precision, for the reference blocks: {@link #forward} overwrites
+   * {@code out}; {@link #backward} ADDS into {@code dIn} (as {@link Sublayer#backward}) and accumulates its
+   * own parameters' gradients wherever it keeps them.
+   */
+  public interface DoubleSublayer {
+    /** {@code out = F(in)} for {@code rows × hidden} row-major values. */
+    void forward(double[] in, double[] out, int rows, int hidden);
+
+    /** Adds {@code dOut·∂F/∂in} into {@code dIn}; accumulates parameter gradients. */
+    void backward(double[] in, double[] dOut, double[] dIn, int rows, int hidden);
+  }
+
+  /**
+   * {@code F(h) = act(h·Wᵀ + b)} in double precision, with {@code W} row-major {@code [hidden][hidden]}
+   * (float32 values, as a float layer holds them), optional {@code b}, and {@code act} tanh or the
+   * identity: the golden cases' sublayer ({@code tanh(h·Wᵀ)}) and {@link Linear}'s. Gradients accumulate in
+   * {@link #dw} and {@link #db}.
+   */
+  public static final class Dense implements DoubleSublayer {
+    private final float[] w;
+    private final float[] b;
+    private final boolean tanh;
+    /** The accumulated gradient of W, row-major like W. */
+    public final double[] dw;
+    /** The accumulated gradient of b, or null when there is no bias. */
+    public final double[] db;
+
+    /** {@code act(h·Wᵀ + b)}: {@code b} may be null; {@code tanh} picks the activation. */
+    public Dense(float[] w, float[] b, boolean tanh) {
+      this.w = w;
+      this.b = b;
+      this.tanh = tanh;
+      this.dw = new double[w.length];
+      this.db = b == null ? null : new double[b.length];
+    }
+
+    /** The golden cases' sublayer, {@code tanh(h·Wᵀ)}. */
+    public static Dense tanh(float[] w) {
+      return new Dense(w, null, true);
+    }
+
+    /** {@link Linear}'s forward, {@code h·Wᵀ + b}, of a layer's current values. */
+    public static Dense of(Linear linear) {
+      return new Dense(linear.weight().value(), linear.bias() == null ? null : linear.bias().value(), false);
+    }
+
+    @Override
+    public void forward(double[] in, double[] out, int rows, int hidden) {
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < hidden; i++) {
+          double z = b == null ? 0 : b[i];
+          for (int j = 0; j < hidden; j++) {
+            z += in[r * hidden + j] * w[i * hidden + j];
+          }
+          out[r * hidden + i] = tanh ? Math.tanh(z) : z;
+        }
+      }
+    }
+
+    @Override
+    public void backward(double[] in, double[] dOut, double[] dIn, int rows, int hidden) {
+      double[] y = new double[rows * hidden];
+      if (tanh) {
+        forward(in, y, rows, hidden);
+      }
+      for (int r = 0; r < rows; r++) {
+        for (int i = 0; i < hidden; i++) {
+          double t = y[r * hidden + i];
+          double dz = dOut[r * hidden + i] * (tanh ? 1 - t * t : 1);
+          if (db != null) {
+            db[i] += dz;
+          }
+          for (int j = 0; j < hidden; j++) {
+            dIn[r * hidden + j] += dz * w[i * hidden + j];
+            dw[i * hidden + j] += dz * in[r * hidden + j];
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * A residual block's forward in double precision: Pre-Norm ({@code pre}) {@code out = alpha·x + F(norm(x))},
+   * Post-Norm {@code out = norm(alpha·x + F(x))}, with LayerNorm ({@code centered}) or RMSNorm.
+   */
+  public static void block(
+      boolean pre, boolean centered, float[] x, int rows, int hidden, double alpha,
+      float[] weight, float[] bias, double eps, DoubleSublayer f, double[] out) {
+    int n = rows * hidden;
+    double[] xd = toDouble(x, n);
+    double[] t = new double[n];
+    if (pre) {
+      normD(centered, xd, rows, hidden, weight, bias, eps, t);
+      f.forward(t, out, rows, hidden);
+      for (int i = 0; i < n; i++) {
+        out[i] += alpha * xd[i];
+      }
+    } else {
+      f.forward(xd, t, rows, hidden);
+      for (int i = 0; i < n; i++) {
+        t[i] += alpha * xd[i];
+      }
+      normD(centered, t, rows, hidden, weight, bias, eps, out);
+    }
+  }
+
+  /**
+   * The backward of {@link #block} at {@code x} given {@code dout}: overwrites {@code dx} (through both the
+   * residual and the sublayer path) and {@code dweight}/{@code dbias} (either may be null); {@code f}
+   * accumulates its own gradients.
+   */
+  public static void blockBackward(
+      boolean pre, boolean centered, float[] x, float[] dout, int rows, int hidden, double alpha,
+      float[] weight, float[] bias, double eps, DoubleSublayer f,
+      double[] dx, double[] dweight, double[] dbias) {
+    int n = rows * hidden;
+    double[] xd = toDouble(x, n);
+    double[] dy = toDouble(dout, n);
+    if (pre) {
+      double[] h = new double[n];
+      normD(centered, xd, rows, hidden, weight, bias, eps, h);
+      double[] dh = new double[n];
+      f.backward(h, dy, dh, rows, hidden);
+      normBackwardD(centered, xd, dh, rows, hidden, weight, eps, dx, dweight, dbias);
+      for (int i = 0; i < n; i++) {
+        dx[i] += alpha * dy[i];
+      }
+    } else {
+      double[] s = new double[n];
+      f.forward(xd, s, rows, hidden);
+      for (int i = 0; i < n; i++) {
+        s[i] += alpha * xd[i];
+      }
+      double[] ds = new double[n];
+      normBackwardD(centered, s, dy, rows, hidden, weight, eps, ds, dweight, dbias);
+      for (int i = 0; i < n; i++) {
+        dx[i] = alpha * ds[i];
+      }
+      f.backward(xd, ds, dx, rows, hidden);
+    }
+  }
+
+  private static double[] toDouble(float[] a, int n) {
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = a[i];
+    }
+    return d;
+  }
+
+  /** Row norm of double inputs (two-pass mean and variance; double has the range for float-born data). */
+  private static void normD(
+      boolean centered, double[] x, int rows, int hidden, float[] weight, float[] bias, double eps, double[] y) {
+    for (int r = 0; r < rows; r++) {
+      int o = r * hidden;
+      double m = centered ? meanD(x, o, hidden) : 0;
+      double rs = rstdD(x, o, hidden, m, eps);
+      for (int j = 0; j < hidden; j++) {
+        y[o + j] = (x[o + j] - m) * rs * (weight == null ? 1 : weight[j]) + (bias == null ? 0 : bias[j]);
+      }
+    }
+  }
+
+  private static void normBackwardD(
+      boolean centered, double[] x, double[] dy, int rows, int hidden, float[] weight, double eps,
+      double[] dx, double[] dweight, double[] dbias) {
+    if (dweight != null) {
+      java.util.Arrays.fill(dweight, 0);
+    }
+    if (dbias != null) {
+      java.util.Arrays.fill(dbias, 0);
+    }
+    double[] xhat = new double[hidden];
+    double[] g = new double[hidden];
+    for (int r = 0; r < rows; r++) {
+      int o = r * hidden;
+      double m = centered ? meanD(x, o, hidden) : 0;
+      double rs = rstdD(x, o, hidden, m, eps);
+      double sumG = 0;
+      double sumGx = 0;
+      for (int j = 0; j < hidden; j++) {
+        xhat[j] = (x[o + j] - m) * rs;
+        g[j] = dy[o + j] * (weight == null ? 1 : weight[j]);
+        sumG += g[j];
+        sumGx += g[j] * xhat[j];
+        if (dweight != null) {
+          dweight[j] += dy[o + j] * xhat[j];
+        }
+        if (dbias != null) {
+          dbias[j] += dy[o + j];
+        }
+      }
+      double meanG = centered ? sumG / hidden : 0;
+      double meanGx = sumGx / hidden;
+      for (int j = 0; j < hidden; j++) {
+        dx[o + j] = rs * (g[j] - meanG - xhat[j] * meanGx);
+      }
+    }
+  }
+
+  private static double meanD(double[] x, int o, int n) {
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      s += x[o + j];
+    }
+    return s / n;
+  }
+
+  private static double rstdD(double[] x, int o, int n, double center, double eps) {
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      double d = x[o + j] - center;
+      s += d * d;
+    }
+    return 1.0 / Math.sqrt(s / n + eps);
+  }
 }

@@ -10,7 +10,14 @@ package dev.normforge.runtime;
  *
  * What backward needs is saved in a caller-visible, reusable {@link BlockWorkspace}; after the first call
  * of a given size nothing is allocated. {@code x} is not copied: it must not change between
- * {@link #forward} and {@link #backward}.
+ * {@link #forward} and {@link #backward}. The workspace records which block, sublayer and row count its
+ * forward was; {@link #backward} takes the row count from it and throws {@link IllegalStateException}
+ * when it holds no forward of this block with this sublayer. Every method checks its arguments (null,
+ * {@code rows < 0}, negative offsets, arrays too short for {@code rows × hidden}) before writing anything,
+ * with messages naming the argument.
+ *
+ * <p>Generated blocks extend {@link PreNormBlock} or {@link PostNormBlock}; the latter also exposes the
+ * fused add+norm kernels for callers with their own graph.
  */
 public interface ResidualBlock {
   /** Features per row. */

@@ -64,7 +64,8 @@ public final class RowNormEmitter {
     return b.build();
   }
 
-  private static MethodSpec normalizeRows(RowNormKernels.Config c) {
+  /** The row norm forward, shared with Pre-Norm blocks (which normalize x into their workspace). */
+  static MethodSpec normalizeRows(RowNormKernels.Config c) {
     CodeBlock.Builder body = CodeBlock.builder()
         .beginControlFlow("for (int r = r0; r < r1; r++)")
         .addStatement("int xo = xOff + r * HIDDEN")
@@ -97,7 +98,7 @@ public final class RowNormEmitter {
       body.addStatement("float m = mean[statsOff + r]");
     }
     body.addStatement("float rs = rstd[statsOff + r]")
-        .add(RowNormKernels.backward(c, null))
+        .add(RowNormKernels.backward(c))
         .endControlFlow();
     return MethodSpec.methodBuilder("backwardRows")
         .addAnnotation(Override.class)

@@ -8,4 +8,6 @@ final class RuntimeTypes {
 
   static final String PACKAGE = "dev.normforge.runtime";
   static final ClassName ROW_NORM_LAYER = ClassName.get(PACKAGE, "RowNormLayer");
+  static final ClassName PRE_NORM_BLOCK = ClassName.get(PACKAGE, "PreNormBlock");
+  static final ClassName POST_NORM_BLOCK = ClassName.get(PACKAGE, "PostNormBlock");
 }

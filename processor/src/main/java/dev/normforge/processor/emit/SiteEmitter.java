@@ -9,7 +9,7 @@ public final class SiteEmitter {
 
   public static TypeSpec.Builder emit(SiteSpec site) {
     if (site.isBlock()) {
-      throw new UnsupportedOperationException("residual blocks are not generated yet: " + site.origin());
+      return BlockEmitter.emit(site);
     }
     return switch (site.type()) {
       case LAYER, RMS -> RowNormEmitter.emit(site);

@@ -33,12 +33,63 @@ public final class RowNormKernels {
    * {@code mean = m + shift} ({@code 0} for RMSNorm) and {@code rs = 1/sqrt(var + eps)}.
    */
   public static CodeBlock statistics(Config c, String src, String so) {
-    CodeBlock.Builder b = CodeBlock.builder();
+    String x = load(src, so + " + {j}");
+    String xs = src + "[" + so + " + {j}]";
+    RowPass first = c.centered()
+        ? RowPass.of("pass 1: a first estimate of the mean").sum("sum", "{acc}.add(" + x + ")", xs)
+        : RowPass.of("pass 1: Σx²").step("var v{k} = " + x + ";", "float v = " + xs + ";")
+            .sum("sumSq", "v{k}.fma(v{k}, {acc})", "v * v");
+    return statisticsAfter(c, first.code(), src, so);
+  }
+
+  /**
+   * The fused residual add and the statistics of its result: writes {@code s = alpha·x + f} for the row
+   * ({@code x} at {@code xo}, {@code f} at {@code fo}, {@code s} at {@code so}) in the same pass that sums it
+   * (Σs for LayerNorm, Σs² for RMSNorm), then declares the locals of {@link #statistics} for {@code s}. The
+   * class provides {@code float ALPHA_F}; {@code s} may be the same row as {@code x} or {@code f}.
+   */
+  public static CodeBlock addStatistics(Config c, String x, String xo, String f, String fo, String s, String so) {
+    RowPass first = RowPass.of("pass 1: s = alpha·x + f, written for the backward and the next passes; "
+            + (c.centered() ? "Σs, a first estimate of the mean" : "Σs²"))
+        .step("var v{k} = alpha.fma(" + load(x, xo + " + {j}") + ", " + load(f, fo + " + {j}") + ");",
+            "float v = Math.fma(ALPHA_F, " + x + "[" + xo + " + {j}], " + f + "[" + fo + " + {j}]);")
+        .step("v{k}.intoArray(" + s + ", " + so + " + {j});", s + "[" + so + " + {j}] = v;");
+    if (c.centered()) {
+      first.sum("sum", "{acc}.add(v{k})", "v");
+    } else {
+      first.sum("sumSq", "v{k}.fma(v{k}, {acc})", "v * v");
+    }
+    CodeBlock pass = CodeBlock.builder()
+        .addStatement("var alpha = $T.broadcast(SPECIES, ALPHA_F)", Vectors.FLOAT_VECTOR)
+        .add(first.code())
+        .build();
+    return statisticsAfter(c, pass, s, so);
+  }
+
+  /**
+   * {@code y = alpha·x + y} for the row of {@code x} at {@code xo} and {@code y} at {@code yo}: the residual
+   * add of a Pre-Norm block, after the sublayer wrote {@code y}. The class provides {@code float ALPHA_F}.
+   */
+  public static CodeBlock residualAdd(String x, String xo, String y, String yo) {
+    return CodeBlock.builder()
+        .addStatement("var alpha = $T.broadcast(SPECIES, ALPHA_F)", Vectors.FLOAT_VECTOR)
+        .add(RowPass.of("out = alpha·x + F(h)")
+            .step("alpha.fma(" + load(x, xo + " + {j}") + ", " + load(y, yo + " + {j}") + ").intoArray(" + y
+                    + ", " + yo + " + {j});",
+                y + "[" + yo + " + {j}] = Math.fma(ALPHA_F, " + x + "[" + xo + " + {j}], " + y + "[" + yo + " + {j}]);")
+            .code())
+        .build();
+  }
+
+  /**
+   * The statistics of the row of {@code src} at {@code so} after {@code firstPass}, which declared
+   * {@code sum} (Σx, LayerNorm) or {@code sumSq} (Σx², RMSNorm).
+   */
+  private static CodeBlock statisticsAfter(Config c, CodeBlock firstPass, String src, String so) {
+    CodeBlock.Builder b = CodeBlock.builder().add(firstPass);
     String x = load(src, so + " + {j}");
     String xs = src + "[" + so + " + {j}]";
     if (c.centered()) {
-      b.add(RowPass.of("pass 1: a first estimate of the mean")
-          .sum("sum", "{acc}.add(" + x + ")", "" + xs).code());
       b.addStatement("float m = sum / HIDDEN");
       b.add(RowPass.of("pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)")
           .step("var d{k} = " + x + ".sub(m);", "float d = " + xs + " - m;")
@@ -57,10 +108,6 @@ public final class RowNormKernels {
       b.addStatement("rs = (float) $T.rstd($L, $L, HIDDEN, md, EPS)", ROW_STATS, src, so);
       b.endControlFlow();
     } else {
-      b.add(RowPass.of("pass 1: Σx²")
-          .step("var v{k} = " + x + ";", "float v = " + xs + ";")
-          .sum("sumSq", "v{k}.fma(v{k}, {acc})", "v * v")
-          .code());
       b.addStatement("float rs");
       b.beginControlFlow("if (sumSq > MIN_SAFE_SUM && sumSq < MAX_SAFE_SUM)");
       b.addStatement("rs = (float) (1.0 / Math.sqrt((double) sumSq / HIDDEN + EPS))");
@@ -104,20 +151,44 @@ public final class RowNormKernels {
     return b.build();
   }
 
+  /** A row of an array: the array's name and the local holding the row's offset ({@code x}, {@code xo}). */
+  public record Row(String array, String offset) {
+    /** The vector at feature {@code {j}}. */
+    String vector() {
+      return load(array, offset + " + {j}");
+    }
+
+    /** The element at feature {@code {j}}. */
+    String scalar() {
+      return array + "[" + offset + " + {j}]";
+    }
+  }
+
+  /** The standalone norm's backward: {@link #backward(Config, Row, Row, Row, Row, Row)} on x, dy, dx. */
+  public static CodeBlock backward(Config c) {
+    return backward(c, new Row("x", "xo"), new Row("dy", "dyo"), new Row("dx", "dxo"), null, null);
+  }
+
   /**
-   * The backward of one row: reads {@code x} at {@code xo}, {@code dy} at {@code dyo}, the row's saved
-   * {@code m} (LayerNorm) and {@code rs} (locals the caller declares), and writes
-   * {@code dx = rstd·(g - mean(g) - xhat·mean(g·xhat))} with {@code g = dy·weight} at {@code dxo}, adding
-   * {@code dy·xhat} into {@code dweight} and {@code dy} into {@code dbias}.
+   * The backward of one row: reads the norm's input {@code x}, {@code dy}, the row's saved {@code m}
+   * (LayerNorm) and {@code rs} (locals the caller declares), and writes
+   * {@code dx = rstd·(g - mean(g) - xhat·mean(g·xhat))} with {@code g = dy·weight}, adding
+   * {@code dy·xhat} into {@code dweight} and {@code dy} into {@code dbias}. Two passes: the sums, then
+   * everything written.
    *
-   * @param residual when not null, the name of an array (at offset {@code dxo}) whose values times
-   *     {@code alpha} are added to dx in the same pass: the residual path of a Pre-Norm block
+   * @param residual when not null, a row whose values times {@code ALPHA_F} are added to dx in the same
+   *     pass: the residual path of a Pre-Norm block ({@code dx += alpha·dout})
+   * @param scaled when not null, a row that receives {@code ALPHA_F·dx} in the same pass: the residual
+   *     path of a Post-Norm block ({@code dx = ds} is the gradient of {@code s = alpha·x + f}, so the
+   *     residual's gradient with respect to x is {@code alpha·ds})
    */
-  public static CodeBlock backward(Config c, String residual) {
-    String x = load("x", "xo + {j}");
-    String xs = "x[xo + {j}]";
-    String g = c.weight() ? load("dy", "dyo + {j}") + ".mul(" + load("weight", "{j}") + ")" : load("dy", "dyo + {j}");
-    String gs = c.weight() ? "dy[dyo + {j}] * weight[{j}]" : "dy[dyo + {j}]";
+  public static CodeBlock backward(Config c, Row xRow, Row dyRow, Row dxRow, Row residual, Row scaled) {
+    String x = xRow.vector();
+    String xs = xRow.scalar();
+    String dyv0 = dyRow.vector();
+    String dys0 = dyRow.scalar();
+    String g = c.weight() ? dyv0 + ".mul(" + load("weight", "{j}") + ")" : dyv0;
+    String gs = c.weight() ? dys0 + " * weight[{j}]" : dys0;
     CodeBlock.Builder b = CodeBlock.builder();
     if (c.centered()) {
       b.add(RowPass.of("pass 1: xhat = (x - mean)·rstd, g = dy" + (c.weight() ? "·weight" : "") + "; Σg, Σg·xhat, Σxhat")
@@ -139,10 +210,12 @@ public final class RowNormKernels {
       b.addStatement("float meanGx = sumGx * rs / HIDDEN");
     }
     b.addStatement("var negMeanGx = $T.broadcast(SPECIES, -meanGx)", Vectors.FLOAT_VECTOR);
-    RowPass pass2 = RowPass.of("pass 2: dx = rstd·(g" + (c.centered() ? " - mean(g)" : "")
-        + " - xhat·mean(g·xhat))" + (residual != null ? " + alpha·" + residual : "")
+    String dxName = dxRow.array();
+    RowPass pass2 = RowPass.of("pass 2: " + dxName + " = rstd·(g" + (c.centered() ? " - mean(g)" : "")
+        + " - xhat·mean(g·xhat))" + (residual != null ? " + alpha·" + residual.array() : "")
+        + (scaled != null ? "; " + scaled.array() + " = alpha·" + dxName : "")
         + (c.weight() ? "; dweight += dy·xhat" : "") + (c.bias() ? "; dbias += dy" : ""));
-    pass2.step("var dy{k} = " + load("dy", "dyo + {j}") + ";", "float dyv = dy[dyo + {j}];");
+    pass2.step("var dy{k} = " + dyv0 + ";", "float dyv = " + dys0 + ";");
     pass2.step("var xh{k} = " + x + (c.centered() ? ".sub(m).mul(rs).sub(e);" : ".mul(rs);"),
         "float xh = " + (c.centered() ? "(" + xs + " - m) * rs - e;" : xs + " * rs;"));
     String gv = c.weight() ? "dy{k}.mul(" + load("weight", "{j}") + ")" : "dy{k}";
@@ -150,10 +223,18 @@ public final class RowNormKernels {
     String dxv = "xh{k}.fma(negMeanGx, " + gv + (c.centered() ? ".sub(meanG)" : "") + ").mul(rs)";
     String dxs = "(" + gsc + (c.centered() ? " - meanG" : "") + " - xh * meanGx) * rs";
     if (residual != null) {
-      dxv = load(residual, "dxo + {j}") + ".mul(ALPHA).add(" + dxv + ")";
-      dxs = residual + "[dxo + {j}] * ALPHA + " + dxs;
+      dxv = residual.vector() + ".mul(ALPHA_F).add(" + dxv + ")";
+      dxs = residual.scalar() + " * ALPHA_F + " + dxs;
     }
-    pass2.step(dxv + ".intoArray(dx, dxo + {j});", "dx[dxo + {j}] = " + dxs + ";");
+    String dxTarget = dxRow.offset() + " + {j}";
+    if (scaled != null) {
+      pass2.step("var gx{k} = " + dxv + ";", "float gx = " + dxs + ";");
+      pass2.step("gx{k}.intoArray(" + dxName + ", " + dxTarget + ");", dxRow.scalar() + " = gx;");
+      pass2.step("gx{k}.mul(ALPHA_F).intoArray(" + scaled.array() + ", " + scaled.offset() + " + {j});",
+          scaled.scalar() + " = gx * ALPHA_F;");
+    } else {
+      pass2.step(dxv + ".intoArray(" + dxName + ", " + dxTarget + ");", dxRow.scalar() + " = " + dxs + ";");
+    }
     if (c.weight()) {
       pass2.step("dy{k}.fma(xh{k}, " + load("dweight", "{j}") + ").intoArray(dweight, {j});",
           "dweight[{j}] += dyv * xh;");

@@ -12,6 +12,7 @@ public interface GoldenCheck {
     return switch (op) {
       case "layer_norm", "rms_norm" -> new RowNormGolden();
       case "batch_norm" -> new BatchNormGolden();
+      case "residual_block" -> new BlockGolden();
       default -> null;
     };
   }

@@ -1,0 +1,117 @@
+package dev.normforge.runtime;
+
+/**
+ * A Post-Norm residual block, {@code out = norm(alpha·x + F(x))}, as generated for a site with
+ * {@code placement = POST} or {@code type = DEEP} (DeepNorm: LayerNorm with DeepNet's alpha).
+ *
+ * <p>Forward: {@code out = F(x)}, then per row one fused pass writes {@code s = alpha·x + out} into the
+ * workspace and sums it, and the norm's remaining passes write {@code out = norm(s)}. Backward: one fused
+ * kernel per row writes {@code ds} (the norm's backward at {@code s}) into the workspace and
+ * {@code dx = alpha·ds}, then {@code F.backward(x, ds, dx)} adds the sublayer path into {@code dx}.
+ *
+ * <p>The fused add+norm kernels are public too, for callers with their own graph:
+ * {@link #addNormForward} and {@link #addNormBackward}.
+ */
+public abstract non-sealed class PostNormBlock extends RowNormBlock {
+  protected PostNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine,
+      boolean bias) {
+    super(hidden, eps, alpha, beta, centered, affine, bias);
+  }
+
+  @Override
+  public final boolean preNorm() {
+    return false;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code out} must not overlap {@code x}; {@code x} must not change until {@link #backward}.
+   */
+  @Override
+  public final void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws) {
+    checkForward(x, xOff, out, outOff, rows, f, ws);
+    f.forward(x, xOff, out, outOff, rows);
+    addNormRows(x, xOff, out, outOff, ws.saved, 0, out, outOff, 0, rows, centered() ? ws.mean : null, ws.rstd, 0);
+    ws.filled(this, f, rows, hidden, x, xOff);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code dx} may be {@code dout} itself (same array and offset).
+   */
+  @Override
+  public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
+    int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
+    addNormBackwardRows(ws.saved, 0, dout, doutOff, ws.gradient, 0, dx, dxOff, 0, rows,
+        centered() ? ws.mean : null, ws.rstd, 0, dweight(), dbias());
+    f.backward(ws.x, ws.xOff, ws.gradient, 0, dx, dxOff, rows);
+  }
+
+  /**
+   * The fused residual add and norm, for {@code rows} rows: {@code s = alpha·x + f} (written: it is the
+   * residual stream, e.g. the next Pre-Norm block's input) and {@code y = norm(s)}, saving each row's
+   * statistics of {@code s} at {@code statsOff + r} for {@link #addNormBackward}. One pass per row computes
+   * and writes {@code s} and sums it; the norm's remaining passes read {@code s}.
+   *
+   * <p>Any of {@code x}, {@code f}, {@code s}, {@code y} may be the same region (same array and offset), e.g.
+   * {@code y = f} to normalize in place; partially overlapping regions give undefined results.
+   *
+   * @param mean per-row means of {@code s}, written at {@code statsOff + r}; LayerNorm only (may be null
+   *     for RMSNorm)
+   * @param rstd per-row {@code 1/sqrt(var(s) + eps)}, written at {@code statsOff + r}
+   * @throws NullPointerException naming the argument, if a required array is null
+   * @throws IllegalArgumentException naming the argument, if {@code rows < 0}, an offset is negative or an
+   *     array is too short; nothing is written then
+   */
+  public final void addNormForward(
+      float[] x, int xOff, float[] f, int fOff, float[] s, int sOff, float[] y, int yOff, int rows,
+      float[] mean, float[] rstd, int statsOff) {
+    Checks.rows(rows);
+    Checks.rows("x", x, xOff, rows, hidden);
+    Checks.rows("f", f, fOff, rows, hidden);
+    Checks.rows("s", s, sOff, rows, hidden);
+    Checks.rows("y", y, yOff, rows, hidden);
+    checkStats(mean, rstd, statsOff, rows);
+    addNormRows(x, xOff, f, fOff, s, sOff, y, yOff, 0, rows, centered() ? mean : null, rstd, statsOff);
+  }
+
+  /**
+   * The backward of {@link #addNormForward}, for {@code rows} rows, given {@code dy} (the gradient with
+   * respect to {@code y}) and the saved {@code s} and statistics: in one pass per row writes
+   * {@code ds = norm'(s)ᵀ·dy}, the gradient with respect to {@code s} and so with respect to {@code f}, and
+   * {@code dx = alpha·ds}, the residual path's gradient with respect to {@code x} (overwritten: add the
+   * sublayer's path afterwards, as {@code F.backward(x, ds, dx)} does); adds {@code Σ dy·shat} into the
+   * weight's gradient and {@code Σ dy} into the bias's.
+   *
+   * <p>{@code ds} may be {@code dy} itself (same array and offset); {@code dx} must not overlap {@code ds}.
+   *
+   * @throws NullPointerException naming the argument, if a required array is null
+   * @throws IllegalArgumentException naming the argument, if {@code rows < 0}, an offset is negative, an
+   *     array is too short, or {@code dx} overlaps {@code ds}; nothing is written then
+   */
+  public final void addNormBackward(
+      float[] s, int sOff, float[] dy, int dyOff, float[] ds, int dsOff, float[] dx, int dxOff, int rows,
+      float[] mean, float[] rstd, int statsOff) {
+    Checks.rows(rows);
+    Checks.rows("s", s, sOff, rows, hidden);
+    Checks.rows("dy", dy, dyOff, rows, hidden);
+    Checks.rows("ds", ds, dsOff, rows, hidden);
+    Checks.rows("dx", dx, dxOff, rows, hidden);
+    Checks.disjoint("ds", ds, dsOff, "dx", dx, dxOff, (long) rows * hidden);
+    checkStats(mean, rstd, statsOff, rows);
+    addNormBackwardRows(s, sOff, dy, dyOff, ds, dsOff, dx, dxOff, 0, rows, centered() ? mean : null, rstd,
+        statsOff, dweight(), dbias());
+  }
+
+  /** {@link #addNormForward} over rows {@code [r0, r1)}, arguments checked; {@code mean} is null for RMSNorm. */
+  protected abstract void addNormRows(
+      float[] x, int xOff, float[] f, int fOff, float[] s, int sOff, float[] y, int yOff, int r0, int r1,
+      float[] mean, float[] rstd, int statsOff);
+
+  /** {@link #addNormBackward} over rows {@code [r0, r1)}; {@code dweight}/{@code dbias} null when absent. */
+  protected abstract void addNormBackwardRows(
+      float[] s, int sOff, float[] dy, int dyOff, float[] ds, int dsOff, float[] dx, int dxOff, int r0, int r1,
+      float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias);
+}

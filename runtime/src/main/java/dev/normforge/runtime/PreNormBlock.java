@@ -1,0 +1,71 @@
+package dev.normforge.runtime;
+
+import java.util.Arrays;
+
+/**
+ * A Pre-Norm residual block, {@code out = alpha·x + F(norm(x))}, as generated for a site with
+ * {@code placement = PRE}: the orchestration (checks, workspace, calls of {@code F}); the generated subclass
+ * supplies the kernels.
+ *
+ * <p>Forward: {@code h = norm(x)} into the workspace (saving mean and rstd), {@code out = F(h)}, then
+ * {@code out = alpha·x + out} in place. Backward: {@code dh = 0}, {@code F.backward(h, dout, dh)}, then one
+ * pass per row of the norm's backward with {@code dy = dh} that also adds the residual path:
+ * {@code dx = norm'(x)ᵀ·dh + alpha·dout}.
+ */
+public abstract non-sealed class PreNormBlock extends RowNormBlock {
+  protected PreNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine,
+      boolean bias) {
+    super(hidden, eps, alpha, beta, centered, affine, bias);
+  }
+
+  @Override
+  public final boolean preNorm() {
+    return true;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code out} must not overlap {@code x}; {@code x} must not change until {@link #backward}.
+   */
+  @Override
+  public final void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws) {
+    checkForward(x, xOff, out, outOff, rows, f, ws);
+    normalizeRows(x, xOff, ws.saved, 0, 0, rows, centered() ? ws.mean : null, ws.rstd, 0);
+    f.forward(ws.saved, 0, out, outOff, rows);
+    residualRows(x, xOff, out, outOff, 0, rows);
+    ws.filled(this, f, rows, hidden, x, xOff);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>{@code dx} may be {@code dout} itself (same array and offset).
+   */
+  @Override
+  public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
+    int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
+    Arrays.fill(ws.gradient, 0, rows * hidden, 0f);
+    f.backward(ws.saved, 0, dout, doutOff, ws.gradient, 0, rows);
+    backwardRows(ws.x, ws.xOff, ws.gradient, 0, dout, doutOff, dx, dxOff, 0, rows,
+        centered() ? ws.mean : null, ws.rstd, 0, dweight(), dbias());
+  }
+
+  /**
+   * Normalizes rows {@code [r0, r1)} of {@code x} into {@code h}, saving row {@code r}'s statistics at
+   * {@code statsOff + r} ({@code mean} is null for RMSNorm).
+   */
+  protected abstract void normalizeRows(
+      float[] x, int xOff, float[] h, int hOff, int r0, int r1, float[] mean, float[] rstd, int statsOff);
+
+  /** {@code out = alpha·x + out} over rows {@code [r0, r1)}. */
+  protected abstract void residualRows(float[] x, int xOff, float[] out, int outOff, int r0, int r1);
+
+  /**
+   * Over rows {@code [r0, r1)}: overwrites {@code dx} with the norm's backward at {@code x} with
+   * {@code dy = dh}, plus {@code alpha·dout}; adds into {@code dweight}/{@code dbias} (null when absent).
+   */
+  protected abstract void backwardRows(
+      float[] x, int xOff, float[] dh, int dhOff, float[] dout, int doutOff, float[] dx, int dxOff, int r0, int r1,
+      float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias);
+}
