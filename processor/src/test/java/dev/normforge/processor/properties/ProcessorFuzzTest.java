@@ -26,6 +26,17 @@ import net.jqwik.api.statistics.Statistics;
 class ProcessorFuzzTest {
   record Site(String type, String placement, String eps, String alpha, String beta, String affine, String bias,
       String hidden, String momentum, String stack, String returns) {
+    /** The declared type: {@code returns}, or for "match" the one the site's type and placement need. */
+    String declaredType() {
+      if (!returns.equals("match")) {
+        return returns;
+      }
+      if (type.equals("NormType.DEEP") || placement.equals("Placement.PRE") || placement.equals("Placement.POST")) {
+        return "ResidualBlock";
+      }
+      return type.equals("NormType.BATCH") ? "BatchNormLayer" : "NormLayer";
+    }
+
     String annotation() {
       List<String> attributes = new ArrayList<>();
       add(attributes, "type", type);
@@ -58,7 +69,7 @@ class ProcessorFuzzTest {
       sb.append("@NormModel(").append(String.join(", ", attributes)).append(")\npublic interface M {\n");
       for (int i = 0; i < sites.size(); i++) {
         Site s = sites.get(i);
-        sb.append("  ").append(s.annotation()).append("\n  ").append(s.returns()).append(" site").append(i).append("();\n");
+        sb.append("  ").append(s.annotation()).append("\n  ").append(s.declaredType()).append(" site").append(i).append("();\n");
       }
       return sb.append("}\n").toString();
     }
@@ -70,19 +81,19 @@ class ProcessorFuzzTest {
     Arbitrary<Site> sites = Combinators.combine(List.of(
         weighted("", 3, "NormType.LAYER", "NormType.RMS", "NormType.BATCH", "NormType.DEEP"),
         weighted("", 4, "Placement.AUTO", "Placement.PRE", "Placement.POST", "Placement.NONE"),
-        weighted("", 4, "1e-5", "1e-6", "0", "-1", "Double.NaN", "1.0 / 0"),
-        weighted("", 5, "1.5", "0.5", "0", "-2", "Double.POSITIVE_INFINITY"),
-        weighted("", 6, "0.3", "0", "-1"),
+        weighted("", 18, "1e-5", "1e-6", "0", "-1", "Double.NaN", "1.0 / 0"),
+        weighted("", 16, "1.5", "0.5", "0", "-2", "Double.POSITIVE_INFINITY"),
+        weighted("", 24, "0.3", "0", "-1"),
         weighted("", 3, "true", "false"),
         weighted("", 3, "true", "false"),
-        weighted("", 5, "1", "17", "100", "0", "-4", "99999999"),
-        weighted("", 6, "0.1", "1", "0", "2"),
-        weighted("", 6, "Stack.AUTO", "Stack.ENCODER", "Stack.DECODER"),
-        weighted("NormLayer", 3, "ResidualBlock", "ResidualBlock", "BatchNormLayer", "String")
+        weighted("", 16, "1", "17", "100", "0", "-4", "99999999"),
+        weighted("", 24, "0.1", "1", "0", "2"),
+        weighted("", 24, "Stack.AUTO", "Stack.ENCODER", "Stack.DECODER"),
+        weighted("match", 8, "NormLayer", "ResidualBlock", "BatchNormLayer", "String")
     )).as(v -> new Site(v.get(0), v.get(1), v.get(2), v.get(3), v.get(4), v.get(5), v.get(6), v.get(7),
         v.get(8), v.get(9), v.get(10)));
-    return Combinators.combine(weighted("64", 4, "", "0", "-3", "13", "13"), weighted("", 3, "0", "6", "-1"),
-        weighted("", 3, "0", "12", "-2"), sites.list().ofMinSize(1).ofMaxSize(2)).as(Model::new);
+    return Combinators.combine(weighted("64", 12, "", "0", "-3", "13", "13"), weighted("", 6, "0", "6", "6", "-1"),
+        weighted("12", 6, "", "0", "-2"), sites.list().ofMinSize(1).ofMaxSize(2)).as(Model::new);
   }
 
   /** {@code common} with weight {@code weight}, each of {@code others} with weight 1. */
@@ -101,7 +112,9 @@ class ProcessorFuzzTest {
     JavaFileObject source = JavaFileObjects.forSourceString("fz.M", text);
     Compilation compilation = Processing.compile(source);
     boolean ok = compilation.status() == Compilation.Status.SUCCESS;
-    Statistics.collect(ok ? "generated and compiled" : "rejected with diagnostics");
+    Statistics.label("outcome").collect(ok ? "generated and compiled" : "rejected with diagnostics");
+    compilation.errors().stream().map(e -> e.getMessage(Locale.ROOT).replaceAll("^\\[([^\\]]+)\\].*(?s)", "$1"))
+        .distinct().forEach(id -> Statistics.label("errors").collect(id));
     for (Diagnostic<? extends JavaFileObject> error : compilation.errors()) {
       String message = error.getMessage(Locale.ROOT);
       String file = error.getSource() == null ? "(no file)" : error.getSource().getName();
