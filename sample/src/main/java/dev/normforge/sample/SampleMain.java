@@ -1,5 +1,7 @@
 package dev.normforge.sample;
 
+import dev.normforge.runtime.BatchNormLayer;
+import dev.normforge.runtime.BatchNormReference;
 import dev.normforge.runtime.NormLayer;
 import dev.normforge.runtime.Reference;
 import java.util.List;
@@ -8,8 +10,9 @@ import java.util.Random;
 
 /**
  * Runs every generated standalone norm of {@link TinyGpt} forward and backward on random data, checks the
- * results against the float64 {@link Reference}, and prints one line per site. Exits with status 1 when a
- * result is off, so the sample doubles as an end-to-end check.
+ * results against the float64 {@link Reference}, and prints one line per site; then the residual-block
+ * stacks of {@link DeepStack} ({@link BlockStacksMain}). Exits with status 1 when a result is off, so the
+ * sample doubles as an end-to-end check.
  */
 public final class SampleMain {
   /** Rows per call: a batch of 4 sequences of 64 tokens. */
@@ -35,6 +38,16 @@ public final class SampleMain {
           r.forwardNsPerRow, r.backwardNsPerRow);
       ok &= r.forwardError <= MAX_ERROR && r.backwardError <= MAX_ERROR;
     }
+    BatchNormLayer batchNorm = new TinyGptBatchNorm();
+    Result r = runBatch(batchNorm);
+    System.out.printf(Locale.ROOT, "%-14s %-6s %6d %12.2e %12.2e %11.0f %11.0f%n",
+        "batchNorm", "BATCH", batchNorm.hidden(), r.forwardError, r.backwardError,
+        r.forwardNsPerRow, r.backwardNsPerRow);
+    ok &= r.forwardError <= MAX_ERROR && r.backwardError <= MAX_ERROR;
+    System.out.println("(error: largest |float - float64| / (1 + |float64|); ns/row: median of a short timing, "
+        + "one thread, " + ROWS + " rows — the benchmarks module measures speed properly)");
+    System.out.println();
+    ok &= BlockStacksMain.run();
     if (!ok) {
       System.out.println("FAILED: an error above " + MAX_ERROR);
       System.exit(1);
@@ -81,6 +94,34 @@ public final class SampleMain {
     double fwd = median(() -> norm.forwardTraining(x, 0, y, 0, ROWS, mean, rstd, 0));
     double bwd = median(() -> norm.backward(x, 0, dy, 0, dx, 0, ROWS, mean, rstd, 0));
     return new Result(forwardError, backwardError, fwd / ROWS, bwd / ROWS);
+  }
+
+  /** BatchNorm training forward and backward on a batch of {@link #ROWS} rows, against the reference. */
+  static Result runBatch(BatchNormLayer bn) {
+    int h = bn.hidden();
+    int n = ROWS * h;
+    Random random = new Random(7);
+    float[] x = gaussian(random, n, 0.5, 2);
+    float[] dy = gaussian(random, n, 0, 1);
+    bn.weight().set(gaussian(random, h, 1, 0.1));
+    bn.bias().set(gaussian(random, h, 0, 0.1));
+    float[] y = new float[n];
+    float[] dx = new float[n];
+    float[] mean = new float[h];
+    float[] invstd = new float[h];
+    bn.forwardTraining(x, 0, y, 0, ROWS, mean, invstd);
+    bn.zeroGrad();
+    bn.backward(x, 0, dy, 0, dx, 0, ROWS, mean, invstd);
+    double[] yRef = new double[n];
+    double[] dxRef = new double[n];
+    double[] dwRef = new double[h];
+    BatchNormReference.forwardTraining(x, ROWS, h, bn.weight().value(), bn.bias().value(), bn.eps(),
+        bn.momentum(), null, null, yRef, null, null);
+    BatchNormReference.backward(x, dy, ROWS, h, bn.weight().value(), bn.eps(), dxRef, dwRef, null);
+    double backwardError = Math.max(error(dxRef, dx), error(dwRef, bn.weight().grad()));
+    double fwd = median(() -> bn.forwardTraining(x, 0, y, 0, ROWS, mean, invstd));
+    double bwd = median(() -> bn.backward(x, 0, dy, 0, dx, 0, ROWS, mean, invstd));
+    return new Result(error(yRef, y), backwardError, fwd / ROWS, bwd / ROWS);
   }
 
   private static double median(Runnable call) {

@@ -31,4 +31,16 @@ class SampleTest {
       assertTrue(r.backwardError() <= SampleMain.MAX_ERROR, norm + " backward error " + r.backwardError());
     }
   }
+
+  @Test
+  void batchNormMatchesTheReference() {
+    SampleMain.Result r = SampleMain.runBatch(new TinyGptBatchNorm());
+    assertTrue(r.forwardError() <= SampleMain.MAX_ERROR, "forward error " + r.forwardError());
+    assertTrue(r.backwardError() <= SampleMain.MAX_ERROR, "backward error " + r.backwardError());
+  }
+
+  @Test
+  void blockStacksRunForwardAndBackwardWithinTolerance() {
+    assertTrue(BlockStacksMain.run(), "a block stack's error is out of bounds");
+  }
 }
