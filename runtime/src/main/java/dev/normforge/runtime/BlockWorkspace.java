@@ -61,6 +61,14 @@ public final class BlockWorkspace {
   }
 
   /** Records that {@code block} ran forward over {@code rows} rows of {@code x} with sublayer {@code f}. */
+  /** Makes the statistics arrays hold at least {@code features} values (BatchNorm keeps per-feature stats). */
+  void prepareFeatures(int features) {
+    if (mean.length < features) {
+      mean = new float[features];
+      rstd = new float[features];
+    }
+  }
+
   void filled(ResidualBlock block, Sublayer f, int rows, int hidden, float[] x, int xOff) {
     this.block = block;
     this.sublayer = f;

@@ -27,6 +27,58 @@ public final class BatchNormEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .superclass(BATCH_NORM_BASE)
         .addJavadoc(javadoc(site));
+    addConstants(type, site);
+    type.addMethod(MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("A new layer: weight 1, bias 0, zero gradients, running mean 0 and running variance 1.\n")
+        .addStatement("super(HIDDEN, EPS, MOMENTUM, $L, $L)", site.affine(), site.bias())
+        .build());
+    addKernels(type);
+    return type;
+  }
+
+  /**
+   * A BATCH residual block site -> a {@code BatchNormBlock} subclass around a nested {@code Norm}, the
+   * same specialized BatchNorm a standalone site gets. Batch statistics need every row before any output,
+   * so the residual add and the norm are separate passes here (only row norms fuse them).
+   */
+  public static TypeSpec.Builder emitBlock(SiteSpec site) {
+    boolean pre = site.placement() == dev.normforge.annotations.Placement.PRE;
+    TypeSpec.Builder type = TypeSpec.classBuilder(site.className())
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .superclass(BATCH_NORM_BLOCK)
+        .addJavadoc(CodeBlock.builder()
+            .add("A $L residual block around BatchNorm: {@code $L}, with the BatchNorm below.\n\n",
+                pre ? "Pre-Norm" : "Post-Norm", pre ? "out = alpha·x + F(BatchNorm(x))" : "out = BatchNorm(alpha·x + F(x))")
+            .add(javadoc(site))
+            .build());
+    addConstants(type, site);
+    Modifier[] psf = {Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL};
+    type.addField(FieldSpec.builder(TypeName.DOUBLE, "ALPHA", psf)
+        .addJavadoc("The residual scale alpha.\n").initializer("$L", site.alpha()).build());
+    type.addField(FieldSpec.builder(TypeName.DOUBLE, "BETA", psf)
+        .addJavadoc("The initialisation gain beta: Xavier-normal gain for the sublayer's ffn, v_proj and out_proj.\n")
+        .initializer("$L", site.beta()).build());
+    type.addMethod(MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("A new block whose BatchNorm has weight 1, bias 0, running mean 0 and running variance 1.\n")
+        .addStatement("super(new Norm(), $L, ALPHA, BETA)", pre)
+        .build());
+    TypeSpec.Builder norm = TypeSpec.classBuilder("Norm")
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .superclass(BATCH_NORM_BASE)
+        .addJavadoc("The block's BatchNorm, specialized for {@code HIDDEN}.\n");
+    norm.addMethod(MethodSpec.constructorBuilder()
+        .addStatement("super(HIDDEN, EPS, MOMENTUM, $L, $L)", site.affine(), site.bias())
+        .build());
+    addKernels(norm);
+    return type.addType(norm.build());
+  }
+
+  static final ClassName BATCH_NORM_BLOCK = ClassName.get(RuntimeTypes.PACKAGE, "BatchNormBlock");
+
+  /** HIDDEN, EPS, MOMENTUM and the loop constants the kernels are bounded by. */
+  private static void addConstants(TypeSpec.Builder type, SiteSpec site) {
     // HIDDEN and EPS as SiteConstants declares them, without its per-row guards (the base class guards features)
     type.addField(FieldSpec.builder(TypeName.INT, "HIDDEN", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("Features per row: every loop bound below is derived from it.\n")
@@ -39,11 +91,10 @@ public final class BatchNormEmitter {
         .initializer("$L", site.momentum()).build());
     type.addFields(Vectors.loopConstants());
     type.addFields(ColumnPass.loopConstants());
-    type.addMethod(MethodSpec.constructorBuilder()
-        .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("A new layer: weight 1, bias 0, zero gradients, running mean 0 and running variance 1.\n")
-        .addStatement("super(HIDDEN, EPS, MOMENTUM, $L, $L)", site.affine(), site.bias())
-        .build());
+  }
+
+  /** The four kernels {@code BatchNormBase} calls. */
+  private static void addKernels(TypeSpec.Builder type) {
     type.addMethod(kernel("statsRows", BatchNormKernels.stats(),
         "x", "xOff", "r0", "r1", "shift", "sum", "sumSq"));
     type.addMethod(kernel("normalizeRows", BatchNormKernels.normalize(),
@@ -52,7 +103,6 @@ public final class BatchNormEmitter {
         "x", "xOff", "dy", "dyOff", "r0", "r1", "center", "sumDy", "sumDyXc", "sumXc"));
     type.addMethod(kernel("backwardRows", BatchNormKernels.backward(),
         "x", "xOff", "dy", "dyOff", "dx", "dxOff", "r0", "r1", "center", "coefA", "coefB", "coefC"));
-    return type;
   }
 
   /** An override of a base-class kernel; parameters ending in {@code Off} or named {@code r0}/{@code r1} are ints. */

@@ -9,7 +9,8 @@ public final class SiteEmitter {
 
   public static TypeSpec.Builder emit(SiteSpec site) {
     if (site.isBlock()) {
-      return BlockEmitter.emit(site);
+      return site.type() == dev.normforge.annotations.NormType.BATCH
+          ? BatchNormEmitter.emitBlock(site) : BlockEmitter.emit(site);
     }
     return switch (site.type()) {
       case LAYER, RMS -> RowNormEmitter.emit(site);

@@ -44,9 +44,6 @@ public enum Diagnostic {
       "stack = %s, but the model has no %s layers (%s = 0): set the layer count on @NormModel, or the other stack"),
   LAYERS(Kind.ERROR, "layers",
       "%s = %s is invalid: a layer count must be between 0 and %d"),
-  BATCH_BLOCK(Kind.ERROR, "batch.block",
-      "type = BATCH keeps per-feature statistics over a batch and is supported only as a standalone norm "
-          + "here: use placement = NONE and return BatchNormLayer"),
   BATCH_BIAS(Kind.ERROR, "batch.bias",
       "bias = %s differs from affine = %s: BatchNorm has one flag for weight and bias (PyTorch's affine); "
           + "remove bias, it follows affine"),

@@ -180,9 +180,6 @@ public final class ModelReader {
         }
       }
       case BATCH -> {
-        if (placement != Placement.NONE) {
-          reporter.report(Diagnostic.BATCH_BLOCK, site, norm.mirror(), norm.given("placement"));
-        }
         if (norm.isGiven("bias") && norm.booleanValue("bias") != norm.booleanValue("affine")) {
           reporter.report(Diagnostic.BATCH_BIAS, site, norm.mirror(), norm.given("bias"),
               norm.booleanValue("bias"), norm.booleanValue("affine"));

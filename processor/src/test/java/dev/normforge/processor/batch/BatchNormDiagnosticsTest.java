@@ -32,9 +32,9 @@ class BatchNormDiagnosticsTest {
   }
 
   @Test
-  void batchAsBlock() {
-    fails(model("ResidualBlock", "type = NormType.BATCH, placement = Placement.PRE"), "batch.block",
-        "placement = Placement.PRE");
+  void batchBlockMustReturnAResidualBlock() {
+    fails(model("BatchNormLayer", "type = NormType.BATCH, placement = Placement.POST"), "type",
+        "BatchNormLayer norm()");
   }
 
   @Test

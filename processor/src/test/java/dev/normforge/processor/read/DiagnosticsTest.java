@@ -51,7 +51,6 @@ class DiagnosticsTest {
       "normforge.deep.only | stack applies only to type = DEEP | stack = Stack.ENCODER | NormLayer | stack = Stack.ENCODER",
       "normforge.deep.pre | placement = PRE is not allowed | type = NormType.DEEP, placement = Placement.PRE | ResidualBlock | placement = Placement.PRE",
       "normforge.deep.none | placement = NONE is not allowed | type = NormType.DEEP, placement = Placement.NONE | NormLayer | placement = Placement.NONE",
-      "normforge.batch.block | supported only as a standalone norm | type = NormType.BATCH, placement = Placement.PRE | ResidualBlock | placement = Placement.PRE",
       "normforge.deep.stack.empty | stack = DECODER, but the model has no decoder layers | type = NormType.DEEP, stack = Stack.DECODER | ResidualBlock | stack = Stack.DECODER",
       "normforge.type | site() must return NormLayer for a standalone LAYER norm, but it is m.M.Other | type = NormType.LAYER | Other | Other site()",
       "normforge.type | site() must return ResidualBlock for a PRE RMS block, but it is dev.normforge.runtime.NormLayer | type = NormType.RMS, placement = Placement.PRE | NormLayer | NormLayer site()",

@@ -1,0 +1,141 @@
+package dev.normforge.runtime;
+
+import java.util.Arrays;
+
+/**
+ * A residual block around BatchNorm, the base of generated BATCH block classes:
+ *
+ * <ul>
+ *   <li>Pre-Norm: {@code out = alpha·x + F(BatchNorm(x))};
+ *   <li>Post-Norm: {@code out = BatchNorm(alpha·x + F(x))}.
+ * </ul>
+ *
+ * The BatchNorm is the generated, specialized one ({@link #norm()}); {@link #forward} is a training forward
+ * (batch statistics, running statistics updated). Batch statistics need every row before any output, so
+ * unlike the row-norm blocks the residual add is a pass of its own. Per-feature statistics are saved in
+ * the workspace, as for row-norm blocks, with the same contract.
+ */
+public abstract class BatchNormBlock implements ResidualBlock {
+  private final BatchNormLayer norm;
+  private final boolean preNorm;
+  private final double alpha;
+  private final double beta;
+  private final float alphaF;
+
+  protected BatchNormBlock(BatchNormLayer norm, boolean preNorm, double alpha, double beta) {
+    this.norm = norm;
+    this.preNorm = preNorm;
+    this.alpha = alpha;
+    this.beta = beta;
+    this.alphaF = (float) alpha;
+  }
+
+  /** The block's BatchNorm: its running statistics, and {@code forwardEval} for inference. */
+  public final BatchNormLayer norm() {
+    return norm;
+  }
+
+  @Override
+  public final int hidden() {
+    return norm.hidden();
+  }
+
+  @Override
+  public final boolean preNorm() {
+    return preNorm;
+  }
+
+  @Override
+  public final double alpha() {
+    return alpha;
+  }
+
+  @Override
+  public final double beta() {
+    return beta;
+  }
+
+  @Override
+  public final double eps() {
+    return norm.eps();
+  }
+
+  @Override
+  public final Parameter weight() {
+    return norm.weight();
+  }
+
+  @Override
+  public final Parameter bias() {
+    return norm.bias();
+  }
+
+  @Override
+  public final BlockWorkspace newWorkspace() {
+    return new BlockWorkspace();
+  }
+
+  @Override
+  public final void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws) {
+    int hidden = hidden();
+    Checks.rows(rows);
+    if (rows < 2) {
+      throw new IllegalArgumentException("rows must be >= 2 for BatchNorm's batch statistics, got " + rows);
+    }
+    Checks.rows("x", x, xOff, rows, hidden);
+    Checks.rows("out", out, outOff, rows, hidden);
+    Checks.disjoint("x", x, xOff, "out", out, outOff, (long) rows * hidden);
+    Checks.notNull("f", f);
+    Checks.notNull("ws", ws);
+    ws.prepare(rows, hidden);
+    ws.prepareFeatures(hidden);
+    int n = rows * hidden;
+    if (preNorm) {
+      norm.forwardTraining(x, xOff, ws.saved, 0, rows, ws.mean, ws.rstd);
+      f.forward(ws.saved, 0, out, outOff, rows);
+      for (int i = 0; i < n; i++) {
+        out[outOff + i] = Math.fma(alphaF, x[xOff + i], out[outOff + i]);
+      }
+    } else {
+      f.forward(x, xOff, ws.gradient, 0, rows);
+      for (int i = 0; i < n; i++) {
+        ws.saved[i] = Math.fma(alphaF, x[xOff + i], ws.gradient[i]);
+      }
+      norm.forwardTraining(ws.saved, 0, out, outOff, rows, ws.mean, ws.rstd);
+    }
+    ws.filled(this, f, rows, hidden, x, xOff);
+  }
+
+  @Override
+  public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
+    int hidden = hidden();
+    Checks.notNull("f", f);
+    Checks.notNull("ws", ws);
+    int rows = ws.rowsOf(this, f);
+    Checks.rows("dout", dout, doutOff, rows, hidden);
+    Checks.rows("dx", dx, dxOff, rows, hidden);
+    int n = rows * hidden;
+    if (preNorm) {
+      // dh = F'(h)ᵀ·dout; dx = BatchNorm'(x)ᵀ·dh + alpha·dout
+      Arrays.fill(ws.gradient, 0, n, 0f);
+      f.backward(ws.saved, 0, dout, doutOff, ws.gradient, 0, rows);
+      norm.backward(ws.x, ws.xOff, ws.gradient, 0, dx, dxOff, rows, ws.mean, ws.rstd);
+      for (int i = 0; i < n; i++) {
+        dx[dxOff + i] = Math.fma(alphaF, dout[doutOff + i], dx[dxOff + i]);
+      }
+    } else {
+      // ds = BatchNorm'(s)ᵀ·dout; dx = alpha·ds + F'(x)ᵀ·ds
+      norm.backward(ws.saved, 0, dout, doutOff, ws.gradient, 0, rows, ws.mean, ws.rstd);
+      for (int i = 0; i < n; i++) {
+        dx[dxOff + i] = alphaF * ws.gradient[i];
+      }
+      f.backward(ws.x, ws.xOff, ws.gradient, 0, dx, dxOff, rows);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "(" + (preNorm ? "pre" : "post") + " BatchNorm, hidden=" + hidden()
+        + ", alpha=" + alpha + ")";
+  }
+}
