@@ -13,9 +13,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * LayerNorm: inference forward, backward, and training forward + backward. Reports map the methods to
  * the anchors' ops {@code ln_fwd}, {@code ln_bwd}, {@code ln_fwdbwd} (see {@code benchmarks/report.py}).
  */
+// warm-up: the first calls run the Vector API interpreted (tens of ms per call) until C2 compiles them
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g"})
 public class LayerNormBench extends RowNormState {

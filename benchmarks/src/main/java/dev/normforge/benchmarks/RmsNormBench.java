@@ -13,9 +13,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * RMSNorm: inference forward, backward, and training forward + backward. Reports map the methods to
  * the anchors' ops {@code rms_fwd}, {@code rms_bwd}, {@code rms_fwdbwd} (see {@code benchmarks/report.py}).
  */
+// warm-up: the first calls run the Vector API interpreted (tens of ms per call) until C2 compiles them
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
+@Warmup(iterations = 5, time = 1)
 @Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xms4g", "-Xmx4g"})
 public class RmsNormBench extends RowNormState {
