@@ -10,6 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * Baseline: the generated LayerNorm's algorithm (corrected two-pass statistics, 4 vectors unrolled with
  * independent accumulators, same passes), but with {@code hidden} an instance field known only at run time.
  * The JIT cannot fold it into the loop bounds, so the gap to the generated class is what specialization buys.
+ *
+ * <p>Loads are written out as {@code FloatVector.fromArray} calls, as generated code does: with a small
+ * {@code load(array, index)} helper instead, C2 (JDK 25) left this backward's vectors boxed, 10x slower.
  */
 final class DynamicLayerNorm extends RowNormLayer {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -29,10 +32,6 @@ final class DynamicLayerNorm extends RowNormLayer {
     this.bias = bias().value();
   }
 
-  private static FloatVector load(float[] a, int i) {
-    return FloatVector.fromArray(SPECIES, a, i);
-  }
-
   @Override
   protected void normalizeRows(
       float[] x, int xOff, float[] y, int yOff, int r0, int r1, float[] mean, float[] rstd, int statsOff) {
@@ -42,13 +41,13 @@ final class DynamicLayerNorm extends RowNormLayer {
       FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
       int j = 0;
       for (; j < unrolledBound; j += 4 * LANES) {
-        s0 = s0.add(load(x, xo + j));
-        s1 = s1.add(load(x, xo + j + LANES));
-        s2 = s2.add(load(x, xo + j + 2 * LANES));
-        s3 = s3.add(load(x, xo + j + 3 * LANES));
+        s0 = s0.add(FloatVector.fromArray(SPECIES, x, xo + j));
+        s1 = s1.add(FloatVector.fromArray(SPECIES, x, xo + j + LANES));
+        s2 = s2.add(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES));
+        s3 = s3.add(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES));
       }
       for (; j < vectorBound; j += LANES) {
-        s0 = s0.add(load(x, xo + j));
+        s0 = s0.add(FloatVector.fromArray(SPECIES, x, xo + j));
       }
       float sum = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
       for (; j < n; j++) {
@@ -59,21 +58,21 @@ final class DynamicLayerNorm extends RowNormLayer {
       FloatVector q0 = d0, q1 = d0, q2 = d0, q3 = d0;
       j = 0;
       for (; j < unrolledBound; j += 4 * LANES) {
-        var a0 = load(x, xo + j).sub(m);
+        var a0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
         d0 = d0.add(a0);
         q0 = a0.fma(a0, q0);
-        var a1 = load(x, xo + j + LANES).sub(m);
+        var a1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m);
         d1 = d1.add(a1);
         q1 = a1.fma(a1, q1);
-        var a2 = load(x, xo + j + 2 * LANES).sub(m);
+        var a2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m);
         d2 = d2.add(a2);
         q2 = a2.fma(a2, q2);
-        var a3 = load(x, xo + j + 3 * LANES).sub(m);
+        var a3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m);
         d3 = d3.add(a3);
         q3 = a3.fma(a3, q3);
       }
       for (; j < vectorBound; j += LANES) {
-        var a0 = load(x, xo + j).sub(m);
+        var a0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
         d0 = d0.add(a0);
         q0 = a0.fma(a0, q0);
       }
@@ -98,11 +97,11 @@ final class DynamicLayerNorm extends RowNormLayer {
       j = 0;
       for (; j < unrolledBound; j += 4 * LANES) {
         for (int k = 0; k < 4 * LANES; k += LANES) {
-          load(x, xo + j + k).sub(m).fma(rs, c).fma(load(weight, j + k), load(bias, j + k)).intoArray(y, yo + j + k);
+          FloatVector.fromArray(SPECIES, x, xo + j + k).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + k), FloatVector.fromArray(SPECIES, bias, j + k)).intoArray(y, yo + j + k);
         }
       }
       for (; j < vectorBound; j += LANES) {
-        load(x, xo + j).sub(m).fma(rs, c).fma(load(weight, j), load(bias, j)).intoArray(y, yo + j);
+        FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
       }
       for (; j < n; j++) {
         y[yo + j] = ((x[xo + j] - m) * rs + c) * weight[j] + bias[j];
@@ -129,30 +128,30 @@ final class DynamicLayerNorm extends RowNormLayer {
       FloatVector h0 = g0, h1 = g0, h2 = g0, h3 = g0;
       int j = 0;
       for (; j < unrolledBound; j += 4 * LANES) {
-        var xh0 = load(x, xo + j).sub(m).mul(rs);
-        var gg0 = load(dy, dyo + j).mul(load(weight, j));
+        var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
+        var gg0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
         g0 = g0.add(gg0);
         p0 = gg0.fma(xh0, p0);
         h0 = h0.add(xh0);
-        var xh1 = load(x, xo + j + LANES).sub(m).mul(rs);
-        var gg1 = load(dy, dyo + j + LANES).mul(load(weight, j + LANES));
+        var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs);
+        var gg1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
         g1 = g1.add(gg1);
         p1 = gg1.fma(xh1, p1);
         h1 = h1.add(xh1);
-        var xh2 = load(x, xo + j + 2 * LANES).sub(m).mul(rs);
-        var gg2 = load(dy, dyo + j + 2 * LANES).mul(load(weight, j + 2 * LANES));
+        var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs);
+        var gg2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
         g2 = g2.add(gg2);
         p2 = gg2.fma(xh2, p2);
         h2 = h2.add(xh2);
-        var xh3 = load(x, xo + j + 3 * LANES).sub(m).mul(rs);
-        var gg3 = load(dy, dyo + j + 3 * LANES).mul(load(weight, j + 3 * LANES));
+        var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs);
+        var gg3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
         g3 = g3.add(gg3);
         p3 = gg3.fma(xh3, p3);
         h3 = h3.add(xh3);
       }
       for (; j < vectorBound; j += LANES) {
-        var xh0 = load(x, xo + j).sub(m).mul(rs);
-        var gg0 = load(dy, dyo + j).mul(load(weight, j));
+        var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
+        var gg0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
         g0 = g0.add(gg0);
         p0 = gg0.fma(xh0, p0);
         h0 = h0.add(xh0);
@@ -173,11 +172,11 @@ final class DynamicLayerNorm extends RowNormLayer {
       var negMeanGx = FloatVector.broadcast(SPECIES, -meanGx);
       j = 0;
       for (; j < vectorBound; j += LANES) {
-        var dyv = load(dy, dyo + j);
-        var xh = load(x, xo + j).sub(m).mul(rs).sub(e);
-        xh.fma(negMeanGx, dyv.mul(load(weight, j)).sub(meanG)).mul(rs).intoArray(dx, dxo + j);
-        dyv.fma(xh, load(dweight, j)).intoArray(dweight, j);
-        dyv.add(load(dbias, j)).intoArray(dbias, j);
+        var dyv = FloatVector.fromArray(SPECIES, dy, dyo + j);
+        var xh = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs).sub(e);
+        xh.fma(negMeanGx, dyv.mul(FloatVector.fromArray(SPECIES, weight, j)).sub(meanG)).mul(rs).intoArray(dx, dxo + j);
+        dyv.fma(xh, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+        dyv.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
       }
       for (; j < n; j++) {
         float dyv = dy[dyo + j];

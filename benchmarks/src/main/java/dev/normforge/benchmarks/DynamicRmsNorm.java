@@ -9,6 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Baseline: the generated RMSNorm's algorithm (weight, no bias; 4 vectors unrolled with independent
  * accumulators) with {@code hidden} an instance field known only at run time. See {@link DynamicLayerNorm}.
+ * Loads are written out ({@code FloatVector.fromArray}) as in generated code: see {@link DynamicLayerNorm}.
  */
 final class DynamicRmsNorm extends RowNormLayer {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -26,10 +27,6 @@ final class DynamicRmsNorm extends RowNormLayer {
     this.weight = weight().value();
   }
 
-  private static FloatVector load(float[] a, int i) {
-    return FloatVector.fromArray(SPECIES, a, i);
-  }
-
   @Override
   protected void normalizeRows(
       float[] x, int xOff, float[] y, int yOff, int r0, int r1, float[] mean, float[] rstd, int statsOff) {
@@ -39,17 +36,17 @@ final class DynamicRmsNorm extends RowNormLayer {
       FloatVector s0 = FloatVector.zero(SPECIES), s1 = s0, s2 = s0, s3 = s0;
       int j = 0;
       for (; j < unrolledBound; j += 4 * LANES) {
-        var v0 = load(x, xo + j);
+        var v0 = FloatVector.fromArray(SPECIES, x, xo + j);
         s0 = v0.fma(v0, s0);
-        var v1 = load(x, xo + j + LANES);
+        var v1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES);
         s1 = v1.fma(v1, s1);
-        var v2 = load(x, xo + j + 2 * LANES);
+        var v2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES);
         s2 = v2.fma(v2, s2);
-        var v3 = load(x, xo + j + 3 * LANES);
+        var v3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES);
         s3 = v3.fma(v3, s3);
       }
       for (; j < vectorBound; j += LANES) {
-        var v0 = load(x, xo + j);
+        var v0 = FloatVector.fromArray(SPECIES, x, xo + j);
         s0 = v0.fma(v0, s0);
       }
       float sumSq = s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
@@ -62,11 +59,11 @@ final class DynamicRmsNorm extends RowNormLayer {
       j = 0;
       for (; j < unrolledBound; j += 4 * LANES) {
         for (int k = 0; k < 4 * LANES; k += LANES) {
-          load(x, xo + j + k).mul(rs).mul(load(weight, j + k)).intoArray(y, yo + j + k);
+          FloatVector.fromArray(SPECIES, x, xo + j + k).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j + k)).intoArray(y, yo + j + k);
         }
       }
       for (; j < vectorBound; j += LANES) {
-        load(x, xo + j).mul(rs).mul(load(weight, j)).intoArray(y, yo + j);
+        FloatVector.fromArray(SPECIES, x, xo + j).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j)).intoArray(y, yo + j);
       }
       for (; j < n; j++) {
         y[yo + j] = x[xo + j] * rs * weight[j];
@@ -89,13 +86,13 @@ final class DynamicRmsNorm extends RowNormLayer {
       FloatVector p0 = FloatVector.zero(SPECIES), p1 = p0, p2 = p0, p3 = p0;
       int j = 0;
       for (; j < unrolledBound; j += 4 * LANES) {
-        p0 = load(dy, dyo + j).mul(load(weight, j)).fma(load(x, xo + j), p0);
-        p1 = load(dy, dyo + j + LANES).mul(load(weight, j + LANES)).fma(load(x, xo + j + LANES), p1);
-        p2 = load(dy, dyo + j + 2 * LANES).mul(load(weight, j + 2 * LANES)).fma(load(x, xo + j + 2 * LANES), p2);
-        p3 = load(dy, dyo + j + 3 * LANES).mul(load(weight, j + 3 * LANES)).fma(load(x, xo + j + 3 * LANES), p3);
+        p0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j)).fma(FloatVector.fromArray(SPECIES, x, xo + j), p0);
+        p1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES)).fma(FloatVector.fromArray(SPECIES, x, xo + j + LANES), p1);
+        p2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES)).fma(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES), p2);
+        p3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES)).fma(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES), p3);
       }
       for (; j < vectorBound; j += LANES) {
-        p0 = load(dy, dyo + j).mul(load(weight, j)).fma(load(x, xo + j), p0);
+        p0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j)).fma(FloatVector.fromArray(SPECIES, x, xo + j), p0);
       }
       float sumGx = p0.add(p1).add(p2.add(p3)).reduceLanes(VectorOperators.ADD);
       for (; j < n; j++) {
@@ -105,10 +102,10 @@ final class DynamicRmsNorm extends RowNormLayer {
       var negMeanGx = FloatVector.broadcast(SPECIES, -meanGx);
       j = 0;
       for (; j < vectorBound; j += LANES) {
-        var dyv = load(dy, dyo + j);
-        var xh = load(x, xo + j).mul(rs);
-        xh.fma(negMeanGx, dyv.mul(load(weight, j))).mul(rs).intoArray(dx, dxo + j);
-        dyv.fma(xh, load(dweight, j)).intoArray(dweight, j);
+        var dyv = FloatVector.fromArray(SPECIES, dy, dyo + j);
+        var xh = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
+        xh.fma(negMeanGx, dyv.mul(FloatVector.fromArray(SPECIES, weight, j))).mul(rs).intoArray(dx, dxo + j);
+        dyv.fma(xh, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
       }
       for (; j < n; j++) {
         float dyv = dy[dyo + j];
