@@ -101,7 +101,10 @@ public final class RowParallel {
     if (chunks <= 0) {
       return;
     }
-    if (chunks == 1 || chunks > MAX_JOB_CHUNKS || workers.length == 0 || !jobLock.tryLock()) {
+    // the lock is reentrant: a chunk running on the caller's thread that calls run() again must not
+    // take it a second time and overwrite the job in flight
+    if (chunks == 1 || chunks > MAX_JOB_CHUNKS || workers.length == 0
+        || jobLock.isHeldByCurrentThread() || !jobLock.tryLock()) {
       for (int c = 0; c < chunks; c++) {
         task.run(c);
       }

@@ -42,10 +42,12 @@ class RowParallelTest {
   @Test
   void nestedJobsRunOnTheCallerInsteadOfDeadlocking() {
     RowParallel pool = new RowParallel(2);
-    AtomicIntegerArray hits = new AtomicIntegerArray(16);
-    pool.run(4, outer -> pool.run(4, inner -> hits.incrementAndGet(outer * 4 + inner)));
-    for (int i = 0; i < 16; i++) {
-      assertEquals(1, hits.get(i));
+    for (int rep = 0; rep < 200; rep++) { // nested calls land on the caller's thread and on pool threads
+      AtomicIntegerArray hits = new AtomicIntegerArray(64);
+      pool.run(8, outer -> pool.run(8, inner -> hits.incrementAndGet(outer * 8 + inner)));
+      for (int i = 0; i < 64; i++) {
+        assertEquals(1, hits.get(i), "rep " + rep + " cell " + i);
+      }
     }
     pool.setThreads(1);
   }
