@@ -80,35 +80,38 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
   @Override
   protected void normalizeRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1,
       float[] mean, float[] rstd, int statsOff) {
+    if (r0 >= r1) {
+      return;
+    }
+    // pass 1: Σx²
+    float sumSq;
+    {
+      FloatVector zero = FloatVector.zero(SPECIES);
+      FloatVector sumSq0 = zero, sumSq1 = zero, sumSq2 = zero, sumSq3 = zero;
+      int j = 0;
+      for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+        var v0 = FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j);
+        sumSq0 = v0.fma(v0, sumSq0);
+        var v1 = FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + LANES);
+        sumSq1 = v1.fma(v1, sumSq1);
+        var v2 = FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 2 * LANES);
+        sumSq2 = v2.fma(v2, sumSq2);
+        var v3 = FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 3 * LANES);
+        sumSq3 = v3.fma(v3, sumSq3);
+      }
+      for (; j < VECTOR_BOUND; j += LANES) {
+        var v0 = FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j);
+        sumSq0 = v0.fma(v0, sumSq0);
+      }
+      sumSq = Lanes.sum(sumSq0.add(sumSq1).add(sumSq2.add(sumSq3)));
+      for (; j < HIDDEN; j++) {
+        float v = x[xOff + r0 * HIDDEN + j];
+        sumSq += v * v;
+      }
+    }
     for (int r = r0; r < r1; r++) {
       int xo = xOff + r * HIDDEN;
       int yo = yOff + r * HIDDEN;
-      // pass 1: Σx²
-      float sumSq;
-      {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector sumSq0 = zero, sumSq1 = zero, sumSq2 = zero, sumSq3 = zero;
-        int j = 0;
-        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          var v0 = FloatVector.fromArray(SPECIES, x, xo + j);
-          sumSq0 = v0.fma(v0, sumSq0);
-          var v1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES);
-          sumSq1 = v1.fma(v1, sumSq1);
-          var v2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES);
-          sumSq2 = v2.fma(v2, sumSq2);
-          var v3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES);
-          sumSq3 = v3.fma(v3, sumSq3);
-        }
-        for (; j < VECTOR_BOUND; j += LANES) {
-          var v0 = FloatVector.fromArray(SPECIES, x, xo + j);
-          sumSq0 = v0.fma(v0, sumSq0);
-        }
-        sumSq = Lanes.sum(sumSq0.add(sumSq1).add(sumSq2.add(sumSq3)));
-        for (; j < HIDDEN; j++) {
-          float v = x[xo + j];
-          sumSq += v * v;
-        }
-      }
       float rs;
       if (sumSq > MIN_SAFE_SUM && sumSq < MAX_SAFE_SUM) {
         rs = (float) (1.0 / Math.sqrt((double) sumSq / HIDDEN + EPS));
@@ -116,22 +119,41 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
         // an all-zero row, squares that under- or overflow float, NaN or infinity: statistics in double
         rs = (float) RowStats.rstd(x, xo, HIDDEN, 0.0, EPS);
       }
-      // pass 2: y = x·rstd·weight
+      // the last row re-reads itself (from cache) instead, and the sum is not used
+      int next = r + 1 < r1 ? xo + HIDDEN : xo;
+      // pass 2: y = x·rstd·weight; with pass 1 of the next row
+      float nextSumSq;
       {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector nextSumSq0 = zero, nextSumSq1 = zero, nextSumSq2 = zero, nextSumSq3 = zero;
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           FloatVector.fromArray(SPECIES, x, xo + j).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j)).intoArray(y, yo + j);
+          var nextv0 = FloatVector.fromArray(SPECIES, x, next + j);
+          nextSumSq0 = nextv0.fma(nextv0, nextSumSq0);
           FloatVector.fromArray(SPECIES, x, xo + j + LANES).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j + LANES)).intoArray(y, yo + j + LANES);
+          var nextv1 = FloatVector.fromArray(SPECIES, x, next + j + LANES);
+          nextSumSq1 = nextv1.fma(nextv1, nextSumSq1);
           FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
+          var nextv2 = FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES);
+          nextSumSq2 = nextv2.fma(nextv2, nextSumSq2);
           FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
+          var nextv3 = FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES);
+          nextSumSq3 = nextv3.fma(nextv3, nextSumSq3);
         }
         for (; j < VECTOR_BOUND; j += LANES) {
           FloatVector.fromArray(SPECIES, x, xo + j).mul(rs).mul(FloatVector.fromArray(SPECIES, weight, j)).intoArray(y, yo + j);
+          var nextv0 = FloatVector.fromArray(SPECIES, x, next + j);
+          nextSumSq0 = nextv0.fma(nextv0, nextSumSq0);
         }
+        nextSumSq = Lanes.sum(nextSumSq0.add(nextSumSq1).add(nextSumSq2.add(nextSumSq3)));
         for (; j < HIDDEN; j++) {
           y[yo + j] = (x[xo + j] * rs) * weight[j];
+          float nextv = x[next + j];
+          nextSumSq += nextv * nextv;
         }
       }
+      sumSq = nextSumSq;
       if (rstd != null) {
         rstd[statsOff + r] = rs;
       }

@@ -86,29 +86,32 @@ public final class TinyGptFinalNorm extends RowNormLayer {
   @Override
   protected void normalizeRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1,
       float[] mean, float[] rstd, int statsOff) {
+    if (r0 >= r1) {
+      return;
+    }
+    // pass 1: a first estimate of the mean
+    float sum;
+    {
+      FloatVector zero = FloatVector.zero(SPECIES);
+      FloatVector sum0 = zero, sum1 = zero, sum2 = zero, sum3 = zero;
+      int j = 0;
+      for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
+        sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + LANES));
+        sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 2 * LANES));
+        sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 3 * LANES));
+      }
+      for (; j < VECTOR_BOUND; j += LANES) {
+        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
+      }
+      sum = Lanes.sum(sum0.add(sum1).add(sum2.add(sum3)));
+      for (; j < HIDDEN; j++) {
+        sum += x[xOff + r0 * HIDDEN + j];
+      }
+    }
     for (int r = r0; r < r1; r++) {
       int xo = xOff + r * HIDDEN;
       int yo = yOff + r * HIDDEN;
-      // pass 1: a first estimate of the mean
-      float sum;
-      {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector sum0 = zero, sum1 = zero, sum2 = zero, sum3 = zero;
-        int j = 0;
-        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xo + j));
-          sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xo + j + LANES));
-          sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES));
-          sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES));
-        }
-        for (; j < VECTOR_BOUND; j += LANES) {
-          sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xo + j));
-        }
-        sum = Lanes.sum(sum0.add(sum1).add(sum2.add(sum3)));
-        for (; j < HIDDEN; j++) {
-          sum += x[xo + j];
-        }
-      }
       float m = sum / HIDDEN;
       // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
       float dev, devSq;
@@ -155,23 +158,36 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         shift = (float) (md - m);
         rs = (float) RowStats.rstd(x, xo, HIDDEN, md, EPS);
       }
+      // the last row re-reads itself (from cache) instead, and the sum is not used
+      int next = r + 1 < r1 ? xo + HIDDEN : xo;
       float c = -shift * rs;
-      // pass 3: y = (x - mean)·rstd·weight + bias
+      // pass 3: y = (x - mean)·rstd·weight + bias; with pass 1 of the next row
+      float nextSum;
       {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector nextSum0 = zero, nextSum1 = zero, nextSum2 = zero, nextSum3 = zero;
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
           FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
+          nextSum1 = nextSum1.add(FloatVector.fromArray(SPECIES, x, next + j + LANES));
           FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
+          nextSum2 = nextSum2.add(FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES));
           FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
+          nextSum3 = nextSum3.add(FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES));
         }
         for (; j < VECTOR_BOUND; j += LANES) {
           FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
         }
+        nextSum = Lanes.sum(nextSum0.add(nextSum1).add(nextSum2.add(nextSum3)));
         for (; j < HIDDEN; j++) {
           y[yo + j] = ((x[xo + j] - m) * rs + c) * weight[j] + bias[j];
+          nextSum += x[next + j];
         }
       }
+      sum = nextSum;
       if (rstd != null) {
         mean[statsOff + r] = m + shift;
         rstd[statsOff + r] = rs;

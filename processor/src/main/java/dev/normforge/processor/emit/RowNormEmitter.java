@@ -66,12 +66,20 @@ public final class RowNormEmitter {
 
   /** The row norm forward, shared with Pre-Norm blocks (which normalize x into their workspace). */
   static MethodSpec normalizeRows(RowNormKernels.Config c) {
+    // Software-pipelined rows: the last pass of row r (from cache) also does pass 1 of row r + 1 (from
+    // memory), so DRAM keeps streaming while a long row is re-read; per row, the sums are unchanged.
+    String sum = RowNormKernels.firstPassSum(c, "");
     CodeBlock.Builder body = CodeBlock.builder()
+        .beginControlFlow("if (r0 >= r1)").addStatement("return").endControlFlow()
+        .add(RowNormKernels.firstPass(c, "x", "xOff + r0 * HIDDEN", "").code())
         .beginControlFlow("for (int r = r0; r < r1; r++)")
         .addStatement("int xo = xOff + r * HIDDEN")
         .addStatement("int yo = yOff + r * HIDDEN")
-        .add(RowNormKernels.statistics(c, "x", "xo"))
-        .add(RowNormKernels.normalize(c, "x", "xo", "y", "yo"))
+        .add(RowNormKernels.statisticsAfterFirstPass(c, "x", "xo"))
+        .add("// the last row re-reads itself (from cache) instead, and the sum is not used\n")
+        .addStatement("int next = r + 1 < r1 ? xo + HIDDEN : xo")
+        .add(RowNormKernels.normalize(c, "x", "xo", "y", "yo", RowNormKernels.firstPass(c, "x", "next", "next")))
+        .addStatement("$L = $L", sum, RowNormKernels.firstPassSum(c, "next"))
         .beginControlFlow("if (rstd != null)");
     if (c.centered()) {
       body.addStatement("mean[statsOff + r] = m + shift");

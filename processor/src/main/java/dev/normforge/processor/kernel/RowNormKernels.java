@@ -33,13 +33,7 @@ public final class RowNormKernels {
    * {@code mean = m + shift} ({@code 0} for RMSNorm) and {@code rs = 1/sqrt(var + eps)}.
    */
   public static CodeBlock statistics(Config c, String src, String so) {
-    String x = load(src, so + " + {j}");
-    String xs = src + "[" + so + " + {j}]";
-    RowPass first = c.centered()
-        ? RowPass.of("pass 1: a first estimate of the mean").sum("sum", "{acc}.add(" + x + ")", xs)
-        : RowPass.of("pass 1: Σx²").step("var v{k} = " + x + ";", "float v = " + xs + ";")
-            .sum("sumSq", "v{k}.fma(v{k}, {acc})", "v * v");
-    return statisticsAfter(c, first.code(), src, so);
+    return CodeBlock.builder().add(firstPass(c, src, so, "").code()).add(statisticsAfterFirstPass(c, src, so)).build();
   }
 
   /**
@@ -81,12 +75,40 @@ public final class RowNormKernels {
         .build();
   }
 
-  /**
-   * The statistics of the row of {@code src} at {@code so} after {@code firstPass}, which declared
-   * {@code sum} (Σx, LayerNorm) or {@code sumSq} (Σx², RMSNorm).
-   */
+  /** {@code firstPass} (which declared the sum of {@link #firstPassSum}), then the rest of the statistics. */
   private static CodeBlock statisticsAfter(Config c, CodeBlock firstPass, String src, String so) {
-    CodeBlock.Builder b = CodeBlock.builder().add(firstPass);
+    return CodeBlock.builder().add(firstPass).add(statisticsAfterFirstPass(c, src, so)).build();
+  }
+
+  /**
+   * The first pass of {@link #statistics} alone: declares {@code float sum} (LayerNorm) or {@code float
+   * sumSq} (RMSNorm), each name prefixed by {@code prefix} ({@code "next"} gives {@code nextSum}). Fused into
+   * the previous row's last pass it reads the next row from memory while that pass runs from cache.
+   */
+  public static RowPass firstPass(Config c, String src, String so, String prefix) {
+    String x = load(src, so + " + {j}");
+    String xs = src + "[" + so + " + {j}]";
+    if (c.centered()) {
+      return RowPass.of("pass 1: a first estimate of the mean")
+          .sum(named(prefix, "sum"), "{acc}.add(" + x + ")", "" + xs);
+    }
+    return RowPass.of("pass 1: Σx²")
+        .step("var " + prefix + "v{k} = " + x + ";", "float " + prefix + "v = " + xs + ";")
+        .sum(named(prefix, "sumSq"), prefix + "v{k}.fma(" + prefix + "v{k}, {acc})", prefix + "v * " + prefix + "v");
+  }
+
+  /** The name of {@link #firstPass}'s sum: {@code sum}/{@code sumSq}, or {@code nextSum}/... with a prefix. */
+  public static String firstPassSum(Config c, String prefix) {
+    return named(prefix, c.centered() ? "sum" : "sumSq");
+  }
+
+  private static String named(String prefix, String name) {
+    return prefix.isEmpty() ? name : prefix + Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+
+  /** {@link #statistics} after its first pass, whose sum ({@link #firstPassSum}) is in scope. */
+  public static CodeBlock statisticsAfterFirstPass(Config c, String src, String so) {
+    CodeBlock.Builder b = CodeBlock.builder();
     String x = load(src, so + " + {j}");
     String xs = src + "[" + so + " + {j}]";
     if (c.centered()) {
@@ -124,6 +146,14 @@ public final class RowNormKernels {
    * {@code dst} at {@code dO}; needs the locals of {@link #statistics}.
    */
   public static CodeBlock normalize(Config c, String src, String so, String dst, String dO) {
+    return normalize(c, src, so, dst, dO, null);
+  }
+
+  /**
+   * {@link #normalize}, with {@code fused} (when not null) done in the same loop: the next row's
+   * {@link #firstPass}, software-pipelined so that memory streams while this row's last pass runs.
+   */
+  public static CodeBlock normalize(Config c, String src, String so, String dst, String dO, RowPass fused) {
     String x = load(src, so + " + {j}");
     String xs = src + "[" + so + " + {j}]";
     String vector = c.centered() ? x + ".sub(m).fma(rs, c)" : x + ".mul(rs)";
@@ -145,9 +175,10 @@ public final class RowNormKernels {
     String formula = c.centered() ? "(x - mean)·rstd" : "x·rstd";
     formula += c.weight() ? "·weight" : "";
     formula += c.bias() ? " + bias" : "";
-    b.add(RowPass.of("pass " + (c.centered() ? 3 : 2) + ": y = " + formula)
-        .step(vector + ".intoArray(" + dst + ", " + dO + " + {j});", dst + "[" + dO + " + {j}] = " + scalar + ";")
-        .code());
+    RowPass pass = RowPass.of("pass " + (c.centered() ? 3 : 2) + ": y = " + formula
+            + (fused == null ? "" : "; with pass 1 of the next row"))
+        .step(vector + ".intoArray(" + dst + ", " + dO + " + {j});", dst + "[" + dO + " + {j}] = " + scalar + ";");
+    b.add((fused == null ? pass : pass.fuse(fused)).code());
     return b.build();
   }
 

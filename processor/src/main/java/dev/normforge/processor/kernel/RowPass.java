@@ -60,6 +60,17 @@ public final class RowPass {
     return this;
   }
 
+  /**
+   * Adds {@code other}'s steps and sums to this pass, after its own: one loop then does both passes' work.
+   * Their locals must not clash; each sum keeps its own accumulators, so its value is what {@code other}
+   * alone would compute, bit for bit.
+   */
+  public RowPass fuse(RowPass other) {
+    steps.addAll(other.steps);
+    sums.addAll(other.sums);
+    return this;
+  }
+
   /** The pass as statements; its sums are declared as floats in the enclosing scope. */
   public CodeBlock code() {
     CodeBlock.Builder b = CodeBlock.builder().add("// $L\n", comment);

@@ -1,0 +1,208 @@
+package dev.normforge.runtime;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A small fixed pool of daemon threads that runs the chunks of one job at a time: {@link #run(int,
+ * ChunkTask)} hands chunks {@code 0..chunks-1} to the pool and to the calling thread, and returns when all
+ * are done. Chunks are claimed dynamically, so which thread runs a chunk varies; callers make results
+ * independent of that by cutting work with {@link RowChunks} and summing through {@link ChunkPartials}.
+ *
+ * <p>Size: {@code threads} counts the caller, so {@code threads - 1} pool threads. Default from the system
+ * property {@code normforge.threads}, else {@link Runtime#availableProcessors()}; change it with
+ * {@link #setThreads(int)}.
+ *
+ * <p>Cost: a job allocates nothing (the task object is the caller's, claims are one packed atomic long).
+ * Idle pool threads spin for a few microseconds, so back-to-back calls find them awake, then park.
+ *
+ * <p>Thread safety: every method may be called from any thread. One job runs at a time; a call made while
+ * another job is running (another caller, or a task that itself calls {@code run}) does not wait for the
+ * pool: it runs all its chunks on its own thread, in chunk order. So nested and concurrent use never
+ * deadlocks, and results stay the same, only slower. An exception thrown by a chunk is rethrown to the
+ * caller once every claimed chunk has finished (the first one, if several fail).
+ */
+public final class RowParallel {
+  private static final RowParallel SHARED = new RowParallel(defaultThreads());
+
+  /** Spins of an idle thread before it parks: tens of microseconds. */
+  private static final int SPINS = 1 << 14;
+
+  /** Bits of the claim word: generation (32) | chunk count (16) | next chunk (16). */
+  private static final int MAX_JOB_CHUNKS = (1 << 15) - 1;
+
+  private final ReentrantLock jobLock = new ReentrantLock();
+  /** Published claim word; see {@link #claim}. */
+  private final AtomicLong claims = new AtomicLong();
+  private final AtomicInteger done = new AtomicInteger();
+  private final AtomicReference<Throwable> failure = new AtomicReference<>();
+  private volatile ChunkTask task;
+  private volatile Thread caller;
+  private volatile Worker[] workers = new Worker[0];
+  private int generation;
+
+  /** A pool of {@code threads} threads including the caller's ({@code threads - 1} started here). */
+  public RowParallel(int threads) {
+    setThreads(threads);
+  }
+
+  /** The process-wide executor the generated layers use. */
+  public static RowParallel shared() {
+    return SHARED;
+  }
+
+  private static int defaultThreads() {
+    String p = System.getProperty("normforge.threads");
+    int n = p == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(p.trim());
+    return Math.max(1, n);
+  }
+
+  /** Threads a job runs on, the caller's included. */
+  public int threads() {
+    return workers.length + 1;
+  }
+
+  /**
+   * Sets the number of threads (the caller's included; {@code 1} = no pool threads). Waits for a running
+   * job to finish, stops the old pool threads and starts new ones.
+   */
+  public void setThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    jobLock.lock();
+    try {
+      if (threads == workers.length + 1) {
+        return;
+      }
+      for (Worker w : workers) {
+        w.stopped = true;
+        LockSupport.unpark(w);
+      }
+      Worker[] next = new Worker[threads - 1];
+      for (int i = 0; i < next.length; i++) {
+        next[i] = new Worker("normforge-" + (i + 1));
+        next[i].start();
+      }
+      workers = next;
+    } finally {
+      jobLock.unlock();
+    }
+  }
+
+  /**
+   * Runs {@code task.run(c)} for every chunk {@code c < chunks} and returns when all have finished. With
+   * one chunk, one thread, or the pool busy, runs them on the calling thread in order 0, 1, ...
+   */
+  public void run(int chunks, ChunkTask task) {
+    if (chunks <= 0) {
+      return;
+    }
+    // the lock is reentrant: a chunk running on the caller's thread that calls run() again must not
+    // take it a second time and overwrite the job in flight
+    if (chunks == 1 || chunks > MAX_JOB_CHUNKS || workers.length == 0
+        || jobLock.isHeldByCurrentThread() || !jobLock.tryLock()) {
+      for (int c = 0; c < chunks; c++) {
+        task.run(c);
+      }
+      return;
+    }
+    try {
+      runOnPool(chunks, task);
+    } finally {
+      jobLock.unlock();
+    }
+  }
+
+  private void runOnPool(int chunks, ChunkTask task) {
+    this.task = task;
+    this.caller = Thread.currentThread();
+    done.set(0);
+    failure.set(null);
+    generation++;
+    // publishing the claim word releases task/caller/done to every thread that claims from it
+    claims.set(((long) generation << 32) | ((long) chunks << 16));
+    for (Worker w : workers) {
+      LockSupport.unpark(w);
+    }
+    help();
+    for (int spin = 0; done.get() < chunks; spin++) {
+      if (spin < SPINS) {
+        Thread.onSpinWait();
+      } else {
+        LockSupport.park(this);
+      }
+    }
+    this.task = null;
+    Throwable t = failure.getAndSet(null);
+    if (t instanceof RuntimeException e) {
+      throw e;
+    } else if (t instanceof Error e) {
+      throw e;
+    } else if (t != null) {
+      throw new IllegalStateException(t);
+    }
+  }
+
+  /**
+   * Claims and runs chunks of the current job until none is left. A claim is a CAS on the whole word,
+   * generation included, so a thread that read the word of a finished job can never claim from the next
+   * one; the task read after a successful claim's read is therefore that job's task.
+   */
+  private void help() {
+    while (true) {
+      long w = claims.get();
+      int chunks = (int) (w >>> 16) & 0xFFFF;
+      int next = (int) w & 0xFFFF;
+      if (next >= chunks) {
+        return;
+      }
+      ChunkTask t = task;
+      Thread waiter = caller;
+      if (!claims.compareAndSet(w, w + 1)) {
+        continue;
+      }
+      try {
+        t.run(next);
+      } catch (Throwable e) {
+        failure.compareAndSet(null, e);
+      }
+      if (done.incrementAndGet() == chunks) {
+        LockSupport.unpark(waiter);
+      }
+    }
+  }
+
+  private boolean hasWork() {
+    long w = claims.get();
+    return ((int) w & 0xFFFF) < (((int) (w >>> 16)) & 0xFFFF);
+  }
+
+  /** A pool thread: helps with whatever job is published, spins a little when idle, then parks. */
+  private final class Worker extends Thread {
+    volatile boolean stopped;
+
+    Worker(String name) {
+      super(name);
+      setDaemon(true);
+    }
+
+    @Override
+    public void run() {
+      int idle = 0;
+      while (!stopped) {
+        if (hasWork()) {
+          help();
+          idle = 0;
+        } else if (idle++ < SPINS) {
+          Thread.onSpinWait();
+        } else {
+          LockSupport.park(RowParallel.this);
+        }
+      }
+    }
+  }
+}
