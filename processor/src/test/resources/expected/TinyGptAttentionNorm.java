@@ -103,7 +103,14 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
         var v0 = FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j);
         sumSq0 = v0.fma(v0, sumSq0);
       }
-      sumSq = Lanes.sum(sumSq0.add(sumSq1).add(sumSq2.add(sumSq3)));
+      FloatVector sumSqV = sumSq0.add(sumSq1).add(sumSq2.add(sumSq3));
+      if (LANES > 32) sumSqV = sumSqV.add(sumSqV.rearrange(Lanes.SWAP_32));
+      if (LANES > 16) sumSqV = sumSqV.add(sumSqV.rearrange(Lanes.SWAP_16));
+      if (LANES > 8) sumSqV = sumSqV.add(sumSqV.rearrange(Lanes.SWAP_8));
+      if (LANES > 4) sumSqV = sumSqV.add(sumSqV.rearrange(Lanes.SWAP_4));
+      if (LANES > 2) sumSqV = sumSqV.add(sumSqV.rearrange(Lanes.SWAP_2));
+      if (LANES > 1) sumSqV = sumSqV.add(sumSqV.rearrange(Lanes.SWAP_1));
+      sumSq = sumSqV.lane(0);
       for (; j < HIDDEN; j++) {
         float v = x[xOff + r0 * HIDDEN + j];
         sumSq += v * v;
@@ -146,7 +153,14 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
           var nextv0 = FloatVector.fromArray(SPECIES, x, next + j);
           nextSumSq0 = nextv0.fma(nextv0, nextSumSq0);
         }
-        nextSumSq = Lanes.sum(nextSumSq0.add(nextSumSq1).add(nextSumSq2.add(nextSumSq3)));
+        FloatVector nextSumSqV = nextSumSq0.add(nextSumSq1).add(nextSumSq2.add(nextSumSq3));
+        if (LANES > 32) nextSumSqV = nextSumSqV.add(nextSumSqV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) nextSumSqV = nextSumSqV.add(nextSumSqV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) nextSumSqV = nextSumSqV.add(nextSumSqV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) nextSumSqV = nextSumSqV.add(nextSumSqV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) nextSumSqV = nextSumSqV.add(nextSumSqV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) nextSumSqV = nextSumSqV.add(nextSumSqV.rearrange(Lanes.SWAP_1));
+        nextSumSq = nextSumSqV.lane(0);
         for (; j < HIDDEN; j++) {
           y[yo + j] = (x[xo + j] * rs) * weight[j];
           float nextv = x[next + j];
@@ -188,7 +202,14 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
           var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
           sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
         }
-        sumGx = Lanes.sum(sumGx0.add(sumGx1).add(sumGx2.add(sumGx3)));
+        FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
+        if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
+        sumGx = sumGxV.lane(0);
         for (; j < HIDDEN; j++) {
           float g = dy[dyo + j] * weight[j];
           sumGx += g * x[xo + j];

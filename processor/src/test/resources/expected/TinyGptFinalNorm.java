@@ -104,7 +104,14 @@ public final class TinyGptFinalNorm extends RowNormLayer {
       for (; j < VECTOR_BOUND; j += LANES) {
         sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
       }
-      sum = Lanes.sum(sum0.add(sum1).add(sum2.add(sum3)));
+      FloatVector sumV = sum0.add(sum1).add(sum2.add(sum3));
+      if (LANES > 32) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_32));
+      if (LANES > 16) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_16));
+      if (LANES > 8) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_8));
+      if (LANES > 4) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_4));
+      if (LANES > 2) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_2));
+      if (LANES > 1) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_1));
+      sum = sumV.lane(0);
       for (; j < HIDDEN; j++) {
         sum += x[xOff + r0 * HIDDEN + j];
       }
@@ -139,8 +146,22 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           dev0 = dev0.add(d0);
           devSq0 = d0.fma(d0, devSq0);
         }
-        dev = Lanes.sum(dev0.add(dev1).add(dev2.add(dev3)));
-        devSq = Lanes.sum(devSq0.add(devSq1).add(devSq2.add(devSq3)));
+        FloatVector devV = dev0.add(dev1).add(dev2.add(dev3));
+        if (LANES > 32) devV = devV.add(devV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) devV = devV.add(devV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) devV = devV.add(devV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) devV = devV.add(devV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) devV = devV.add(devV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) devV = devV.add(devV.rearrange(Lanes.SWAP_1));
+        dev = devV.lane(0);
+        FloatVector devSqV = devSq0.add(devSq1).add(devSq2.add(devSq3));
+        if (LANES > 32) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_1));
+        devSq = devSqV.lane(0);
         for (; j < HIDDEN; j++) {
           float d = x[xo + j] - m;
           dev += d;
@@ -181,7 +202,14 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
           nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
         }
-        nextSum = Lanes.sum(nextSum0.add(nextSum1).add(nextSum2.add(nextSum3)));
+        FloatVector nextSumV = nextSum0.add(nextSum1).add(nextSum2.add(nextSum3));
+        if (LANES > 32) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_1));
+        nextSum = nextSumV.lane(0);
         for (; j < HIDDEN; j++) {
           y[yo + j] = ((x[xo + j] - m) * rs + c) * weight[j] + bias[j];
           nextSum += x[next + j];
@@ -241,9 +269,30 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           sumGx0 = g0.fma(xh0, sumGx0);
           sumX0 = sumX0.add(xh0);
         }
-        sumG = Lanes.sum(sumG0.add(sumG1).add(sumG2.add(sumG3)));
-        sumGx = Lanes.sum(sumGx0.add(sumGx1).add(sumGx2.add(sumGx3)));
-        sumX = Lanes.sum(sumX0.add(sumX1).add(sumX2.add(sumX3)));
+        FloatVector sumGV = sumG0.add(sumG1).add(sumG2.add(sumG3));
+        if (LANES > 32) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_1));
+        sumG = sumGV.lane(0);
+        FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
+        if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
+        sumGx = sumGxV.lane(0);
+        FloatVector sumXV = sumX0.add(sumX1).add(sumX2.add(sumX3));
+        if (LANES > 32) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_1));
+        sumX = sumXV.lane(0);
         for (; j < HIDDEN; j++) {
           float xh = (x[xo + j] - m) * rs;
           float g = dy[dyo + j] * weight[j];

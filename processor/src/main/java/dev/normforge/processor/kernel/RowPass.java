@@ -18,7 +18,9 @@ import java.util.List;
  *   int j = 0;
  *   for (; j &lt; UNROLLED_BOUND; j += UNROLLED_STEP) { ...4 vectors... }
  *   for (; j &lt; VECTOR_BOUND; j += LANES) { ...1 vector... }
- *   s = Lanes.sum(s0.add(s1).add(s2.add(s3)));   // a fixed order: bitwise reproducible
+ *   FloatVector sV = s0.add(s1).add(s2.add(s3));
+ *   if (LANES &gt; 8) sV = sV.add(sV.rearrange(Lanes.SWAP_8));   // ... ^4, ^2, ^1: a fixed order,
+ *   s = sV.lane(0);                                            // bitwise reproducible
  *   for (; j &lt; HIDDEN; j++) { ...scalar... }
  * }
  * </pre>
@@ -98,7 +100,7 @@ public final class RowPass {
     vectorBody(b, 0, "j");
     b.endControlFlow();
     for (String[] s : sums) {
-      b.addStatement("$L = $T.sum($L0.add($L1).add($L2.add($L3)))", s[0], Vectors.LANES_SUM, s[0], s[0], s[0], s[0]);
+      laneSum(b, s[0]);
     }
     b.beginControlFlow("for (; j < HIDDEN; j++)");
     for (String[] st : steps) {
@@ -110,6 +112,20 @@ public final class RowPass {
     b.endControlFlow();
     b.unindent().add("}\n");
     return b.build();
+  }
+
+  /**
+   * {@code name = } the sum of the lanes of accumulators {@code name0..3}, pairwise in a fixed order (as
+   * {@code Lanes.sum}, written out inline so no vector crosses a call C2 might not inline).
+   */
+  static void laneSum(CodeBlock.Builder b, String name) {
+    String v = name + "V";
+    b.addStatement("$T $L = $L0.add($L1).add($L2.add($L3))", Vectors.FLOAT_VECTOR, v, name, name, name, name);
+    for (int distance = 32; distance >= 1; distance /= 2) {
+      b.addStatement("if (LANES > $L) $L = $L.add($L.rearrange($T.SWAP_$L))", distance, v, v, v, Vectors.LANES_SUM,
+          distance);
+    }
+    b.addStatement("$L = $L.lane(0)", name, v);
   }
 
   private void vectorBody(CodeBlock.Builder b, int k, String index) {

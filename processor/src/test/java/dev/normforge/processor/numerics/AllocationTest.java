@@ -14,12 +14,12 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * Generated standalone norms allocate nothing per call once compiled: forward, training forward and
- * backward, measured with the thread's allocated-bytes counter over 1000 calls. The Vector API allocates
+ * Generated standalone norms (LayerNorm, RMSNorm, BatchNorm) allocate nothing per call once compiled:
+ * every forward and backward entry, measured with the thread's allocated-bytes counter over 1000 calls. The Vector API allocates
  * its vectors until C2 has compiled a kernel, so the test repeats the measurement (up to 30 s per site)
  * until the JIT is done, and allows 4 KiB per 1000 calls: less than one object per call.
  */
-class RowNormAllocationTest {
+class AllocationTest {
   static final int CALLS = 1000;
   static final long SLACK = 4096;
   static final long WARMUP_LIMIT_NANOS = 10_000_000_000L;
@@ -30,12 +30,24 @@ class RowNormAllocationTest {
         .site("NormLayer", "ln24", "type = NormType.LAYER, hidden = 24")
         .site("NormLayer", "rms24", "type = NormType.RMS, hidden = 24")
         .site("NormLayer", "ln768", "type = NormType.LAYER, hidden = 768")
-        .site("NormLayer", "rms4099", "type = NormType.RMS, hidden = 4099, bias = true");
+        .site("NormLayer", "rms4099", "type = NormType.RMS, hidden = 4099, bias = true")
+        .site("BatchNormLayer", "bn768", "type = NormType.BATCH, hidden = 768");
     Compilation compilation = Processing.compile(source.file());
     assertThat(compilation).succeeded();
     ClassLoader loader = Processing.loader(compilation);
     var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     List<String> failures = new ArrayList<>();
+    dev.normforge.runtime.BatchNormLayer bn =
+        Processing.instantiate(loader, source.generated("bn768"), dev.normforge.runtime.BatchNormLayer.class);
+    int bnRows = 64;
+    float[] bx = Data.gaussian(new Random(3), bnRows * 768, 0, 1);
+    float[] by = new float[bx.length];
+    float[] bdx = new float[bx.length];
+    float[] bMean = new float[768];
+    float[] bInvstd = new float[768];
+    measure(threads, failures, "bn768.forwardTraining", () -> bn.forwardTraining(bx, 0, by, 0, bnRows, bMean, bInvstd));
+    measure(threads, failures, "bn768.forwardEval", () -> bn.forwardEval(bx, 0, by, 0, bnRows));
+    measure(threads, failures, "bn768.backward", () -> bn.backward(bx, 0, by, 0, bdx, 0, bnRows, bMean, bInvstd));
     for (String site : new String[] {"ln24", "rms24", "ln768", "rms4099"}) {
       NormLayer norm = Processing.instantiate(loader, source.generated(site), NormLayer.class);
       int rows = 4;
@@ -52,22 +64,27 @@ class RowNormAllocationTest {
           () -> norm.backward(x, 0, dy, 0, dx, 0, rows, mean, rstd, 0)};
       String[] names = {"forward", "forwardTraining", "backward"};
       for (int e = 0; e < entries.length; e++) {
-        Runnable entry = entries[e];
-        long best = Long.MAX_VALUE;
-        long deadline = System.nanoTime() + WARMUP_LIMIT_NANOS;
-        while (best > SLACK && System.nanoTime() < deadline) {
-          long before = threads.getCurrentThreadAllocatedBytes();
-          for (int i = 0; i < CALLS; i++) {
-            entry.run();
-          }
-          best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
-        }
-        System.out.printf("allocation %s.%s: %d bytes per %d calls%n", site, names[e], best, CALLS);
-        if (best > SLACK) {
-          failures.add(site + "." + names[e] + ": " + CALLS + " calls allocated " + best + " bytes");
-        }
+        measure(threads, failures, site + "." + names[e], entries[e]);
       }
     }
     assertTrue(failures.isEmpty(), String.join("\n", failures));
+  }
+
+  /** Batches of {@link #CALLS} calls until one allocates at most {@link #SLACK} bytes, or the time is up. */
+  private static void measure(com.sun.management.ThreadMXBean threads, List<String> failures, String what,
+      Runnable entry) {
+    long best = Long.MAX_VALUE;
+    long deadline = System.nanoTime() + WARMUP_LIMIT_NANOS;
+    while (best > SLACK && System.nanoTime() < deadline) {
+      long before = threads.getCurrentThreadAllocatedBytes();
+      for (int i = 0; i < CALLS; i++) {
+        entry.run();
+      }
+      best = Math.min(best, threads.getCurrentThreadAllocatedBytes() - before);
+    }
+    System.out.printf("allocation %s: %d bytes per %d calls%n", what, best, CALLS);
+    if (best > SLACK) {
+      failures.add(what + ": " + CALLS + " calls allocated " + best + " bytes");
+    }
   }
 }
