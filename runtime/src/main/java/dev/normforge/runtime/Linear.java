@@ -1,7 +1,6 @@
 package dev.normforge.runtime;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -100,7 +99,7 @@ public final class Linear implements Sublayer {
     for (int bound = SPECIES.loopBound(n); j < bound; j += SPECIES.length()) {
       acc = FloatVector.fromArray(SPECIES, a, ao + j).fma(FloatVector.fromArray(SPECIES, b, bo + j), acc);
     }
-    float s = acc.reduceLanes(VectorOperators.ADD);
+    float s = Lanes.sum(acc); // a fixed order: the same bits interpreted or compiled
     for (; j < n; j++) {
       s += a[ao + j] * b[bo + j];
     }
