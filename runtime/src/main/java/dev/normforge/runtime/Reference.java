@@ -52,65 +52,15 @@ public final class Reference {
   public static void rowNorm(
       boolean centered, float[] x, int rows, int hidden, float[] weight, float[] bias, double eps,
       double[] y, double[] mean, double[] rstd) {
-    for (int r = 0; r < rows; r++) {
-      int o = r * hidden;
-      double m = centered ? RowStats.mean(x, o, hidden) : 0;
-      double rs = RowStats.rstd(x, o, hidden, m, eps);
-      for (int j = 0; j < hidden; j++) {
-        double v = (x[o + j] - m) * rs;
-        if (weight != null) {
-          v *= weight[j];
-        }
-        if (bias != null) {
-          v += bias[j];
-        }
-        y[o + j] = v;
-      }
-      if (mean != null) {
-        mean[r] = m;
-      }
-      if (rstd != null) {
-        rstd[r] = rs;
-      }
-    }
+    normD(centered, toDouble(x, rows * hidden), rows, hidden, weight, bias, eps, y, mean, rstd);
   }
 
   /** LayerNorm ({@code centered}) or RMSNorm backward, shared by both. */
   public static void rowNormBackward(
       boolean centered, float[] x, float[] dy, int rows, int hidden, float[] weight, double eps,
       double[] dx, double[] dweight, double[] dbias) {
-    if (dweight != null) {
-      java.util.Arrays.fill(dweight, 0);
-    }
-    if (dbias != null) {
-      java.util.Arrays.fill(dbias, 0);
-    }
-    double[] xhat = new double[hidden];
-    double[] g = new double[hidden];
-    for (int r = 0; r < rows; r++) {
-      int o = r * hidden;
-      double m = centered ? RowStats.mean(x, o, hidden) : 0;
-      double rs = RowStats.rstd(x, o, hidden, m, eps);
-      double sumG = 0;
-      double sumGx = 0;
-      for (int j = 0; j < hidden; j++) {
-        xhat[j] = (x[o + j] - m) * rs;
-        g[j] = dy[o + j] * (weight == null ? 1 : weight[j]);
-        sumG += g[j];
-        sumGx += g[j] * xhat[j];
-        if (dweight != null) {
-          dweight[j] += dy[o + j] * xhat[j];
-        }
-        if (dbias != null) {
-          dbias[j] += dy[o + j];
-        }
-      }
-      double meanG = centered ? sumG / hidden : 0;
-      double meanGx = sumGx / hidden;
-      for (int j = 0; j < hidden; j++) {
-        dx[o + j] = rs * (g[j] - meanG - xhat[j] * meanGx);
-      }
-    }
+    int n = rows * hidden;
+    normBackwardD(centered, toDouble(x, n), toDouble(dy, n), rows, hidden, weight, eps, dx, dweight, dbias);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -209,7 +159,7 @@ public final class Reference {
     double[] xd = toDouble(x, n);
     double[] t = new double[n];
     if (pre) {
-      normD(centered, xd, rows, hidden, weight, bias, eps, t);
+      normD(centered, xd, rows, hidden, weight, bias, eps, t, null, null);
       f.forward(t, out, rows, hidden);
       for (int i = 0; i < n; i++) {
         out[i] += alpha * xd[i];
@@ -219,7 +169,7 @@ public final class Reference {
       for (int i = 0; i < n; i++) {
         t[i] += alpha * xd[i];
       }
-      normD(centered, t, rows, hidden, weight, bias, eps, out);
+      normD(centered, t, rows, hidden, weight, bias, eps, out, null, null);
     }
   }
 
@@ -237,7 +187,7 @@ public final class Reference {
     double[] dy = toDouble(dout, n);
     if (pre) {
       double[] h = new double[n];
-      normD(centered, xd, rows, hidden, weight, bias, eps, h);
+      normD(centered, xd, rows, hidden, weight, bias, eps, h, null, null);
       double[] dh = new double[n];
       f.backward(h, dy, dh, rows, hidden);
       normBackwardD(centered, xd, dh, rows, hidden, weight, eps, dx, dweight, dbias);
@@ -267,15 +217,22 @@ public final class Reference {
     return d;
   }
 
-  /** Row norm of double inputs (two-pass mean and variance; double has the range for float-born data). */
+  /** Row norm of double inputs; {@code mean} and {@code rstd} (per row) may be null. */
   private static void normD(
-      boolean centered, double[] x, int rows, int hidden, float[] weight, float[] bias, double eps, double[] y) {
+      boolean centered, double[] x, int rows, int hidden, float[] weight, float[] bias, double eps, double[] y,
+      double[] mean, double[] rstd) {
     for (int r = 0; r < rows; r++) {
       int o = r * hidden;
       double m = centered ? meanD(x, o, hidden) : 0;
       double rs = rstdD(x, o, hidden, m, eps);
       for (int j = 0; j < hidden; j++) {
         y[o + j] = (x[o + j] - m) * rs * (weight == null ? 1 : weight[j]) + (bias == null ? 0 : bias[j]);
+      }
+      if (mean != null) {
+        mean[r] = m;
+      }
+      if (rstd != null) {
+        rstd[r] = rs;
       }
     }
   }
@@ -325,12 +282,26 @@ public final class Reference {
     return s / n;
   }
 
+  /**
+   * {@code 1/sqrt(mean((x - center)²) + eps)}, scaled by the largest deviation so that no square over- or
+   * underflows; NaN for a row holding NaN or infinity (as PyTorch), {@code 1/sqrt(eps)} for a constant row.
+   */
   private static double rstdD(double[] x, int o, int n, double center, double eps) {
+    double scale = 0;
+    for (int j = 0; j < n; j++) {
+      scale = Math.max(scale, Math.abs(x[o + j] - center));
+    }
+    if (Double.isNaN(scale) || Double.isInfinite(scale)) {
+      return Double.NaN;
+    }
+    if (scale == 0) {
+      return 1.0 / Math.sqrt(eps);
+    }
     double s = 0;
     for (int j = 0; j < n; j++) {
-      double d = x[o + j] - center;
+      double d = (x[o + j] - center) / scale;
       s += d * d;
     }
-    return 1.0 / Math.sqrt(s / n + eps);
+    return 1.0 / (scale * Math.sqrt(s / n + eps / scale / scale));
   }
 }

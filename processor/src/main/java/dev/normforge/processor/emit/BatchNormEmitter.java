@@ -79,13 +79,8 @@ public final class BatchNormEmitter {
 
   /** HIDDEN, EPS, MOMENTUM and the loop constants the kernels are bounded by. */
   private static void addConstants(TypeSpec.Builder type, SiteSpec site) {
-    // HIDDEN and EPS as SiteConstants declares them, without its per-row guards (the base class guards features)
-    type.addField(FieldSpec.builder(TypeName.INT, "HIDDEN", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("Features per row: every loop bound below is derived from it.\n")
-        .initializer("$L", site.hidden()).build());
-    type.addField(FieldSpec.builder(TypeName.DOUBLE, "EPS", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
-        .addJavadoc("Added to the variance before the square root.\n")
-        .initializer("$L", site.eps()).build());
+    // without SiteConstants' per-row guards: the base class guards features
+    SiteConstants.addHiddenAndEps(type, site);
     type.addField(FieldSpec.builder(TypeName.DOUBLE, "MOMENTUM", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The running statistics' update rate.\n")
         .initializer("$L", site.momentum()).build());
