@@ -182,6 +182,14 @@ class DiagnosticsTest {
   }
 
   @Test
+  void aModelThatIsAnAnnotationType() {
+    JavaFileObject source = JavaFileObjects.forSourceString("m.A", IMPORTS
+        + "@NormModel(hidden = 8)\npublic @interface A {\n}\n");
+    assertThat(Processing.compile(source)).hadErrorContaining("[normforge.model.kind] @NormModel belongs on a class or interface, not on an annotation type")
+        .inFile(source).onLineContaining("@NormModel(hidden = 8)");
+  }
+
+  @Test
   void aNestedModelIsNamedAfterItsEnclosingTypes() {
     JavaFileObject nested = JavaFileObjects.forSourceString("m.Outer", IMPORTS
         + "public class Outer {\n  @NormModel(hidden = 8)\n  public interface Inner {\n    @Norm NormLayer site();\n  }\n}\n");
