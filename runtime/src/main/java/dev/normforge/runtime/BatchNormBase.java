@@ -21,13 +21,21 @@ import java.util.Arrays;
  * </ul>
  *
  * <p>Kernels take a row range {@code [r0, r1)} and write per-feature partial sums for it, which the caller
- * reduces: this class calls them on chunks of {@link #CHUNK_ROWS} rows and adds the float partials into
- * double totals in row order, so float rounding stays bounded however large the batch is (and a
- * multi-core executor can give chunks to threads and reduce their partials in the same fixed order).
+ * reduces: this class calls them on blocks of {@link #CHUNK_ROWS} rows and adds each block's float
+ * partials into double sums, so float rounding stays bounded however large the batch is.
  *
- * <p>Thread safety: a layer keeps per-feature scratch arrays (allocated once, in the constructor) that
- * every call uses, so a layer object must not run two calls at once, as a PyTorch module. Nothing is
- * allocated per call.
+ * <p>Multi-core: every pass runs on {@link RowParallel#shared()}. A call is cut into chunks that depend
+ * only on the shape ({@link RowChunks#count} chunks, each a whole number of {@link #CHUNK_ROWS}-row
+ * blocks): a reducing pass adds its blocks' partials into its chunk's own double sums in block order, and
+ * the chunks' sums are then added into the totals in chunk order. Every addition happens in an order
+ * fixed by the shape, so outputs, running statistics and gradients are bitwise the same for any number of
+ * threads. A call with one chunk runs entirely on the caller's thread.
+ *
+ * <p>Thread safety: a layer keeps per-feature scratch arrays and reusable jobs (allocated in the
+ * constructor, the per-chunk sums grown on the first call that needs more chunks) that every call uses,
+ * so a layer object must not run two calls at once, of any kind, as a PyTorch module; different layer
+ * objects may be used from different threads at once. Nothing is allocated per call after the first call
+ * of a given size.
  */
 public abstract class BatchNormBase implements BatchNormLayer {
   /** Rows per chunk whose float partial sums are reduced into double totals. */
@@ -41,17 +49,16 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private final float[] runningMean;
   private final float[] runningVar;
 
-  // per-feature scratch: coefficients for the second pass, partial sums of one chunk, double totals
+  // per-feature scratch: coefficients for the second pass, double totals of the first
   private final float[] shift;
   private final float[] coefA;
   private final float[] coefB;
   private final float[] coefC;
-  private final float[] part1;
-  private final float[] part2;
-  private final float[] part3;
   private final double[] total1;
   private final double[] total2;
   private final double[] total3;
+  private final SumsJob sumsJob = new SumsJob();
+  private final MapJob mapJob = new MapJob();
 
   protected BatchNormBase(int hidden, double eps, double momentum, boolean affine, boolean bias) {
     if (hidden <= 0) {
@@ -69,9 +76,6 @@ public abstract class BatchNormBase implements BatchNormLayer {
     coefA = new float[hidden];
     coefB = new float[hidden];
     coefC = new float[hidden];
-    part1 = new float[hidden];
-    part2 = new float[hidden];
-    part3 = new float[hidden];
     total1 = new double[hidden];
     total2 = new double[hidden];
     total3 = new double[hidden];
@@ -149,7 +153,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
       coefB[j] = (float) ((b == null ? 0 : b[j]) - d * scale);
     }
     // pass 2: y = (x - shift)·scale + offset
-    normalizeRows(x, xOff, y, yOff, 0, rows, shift, coefA, coefB);
+    map(x, xOff, null, 0, y, yOff, rows, shift, false);
   }
 
   @Override
@@ -164,7 +168,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
       coefA[j] = (float) (w == null ? is : is * w[j]);
       coefB[j] = b == null ? 0f : b[j];
     }
-    normalizeRows(x, xOff, y, yOff, 0, rows, runningMean, coefA, coefB);
+    map(x, xOff, null, 0, y, yOff, rows, runningMean, false);
   }
 
   @Override
@@ -203,33 +207,63 @@ public abstract class BatchNormBase implements BatchNormLayer {
       coefC[j] = (float) (-k * sumDy / n - b * e);
     }
     // pass 2: dx = a·dy + b·xc + c
-    backwardRows(x, xOff, dy, dyOff, dx, dxOff, 0, rows, mean, coefA, coefB, coefC);
+    map(x, xOff, dy, dyOff, dx, dxOff, rows, mean, true);
   }
 
   /**
    * Runs the first pass over {@code rows} rows in chunks, leaving the per-feature sums in double totals:
    * the forward's ({@code Σd, Σd²}) or, with {@code gradient}, the backward's ({@code Σdy, Σdy·xc, Σxc}).
+   * Chunk 0 sums into the totals themselves, chunk {@code c > 0} into its own double buffers, added into
+   * the totals in chunk order afterwards: the same additions in the same order for any thread count.
    */
   private void reduce(float[] x, int xOff, int rows, float[] center, boolean gradient, float[] dy, int dyOff) {
-    Arrays.fill(total1, 0);
-    Arrays.fill(total2, 0);
-    Arrays.fill(total3, 0);
-    for (int r0 = 0; r0 < rows; r0 += CHUNK_ROWS) {
-      int r1 = Math.min(rows, r0 + CHUNK_ROWS);
-      if (gradient) {
-        gradientSumsRows(x, xOff, dy, dyOff, r0, r1, center, part1, part2, part3);
+    int blocks = (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    int chunks = Math.min(RowChunks.count(rows, hidden), blocks);
+    SumsJob job = sumsJob;
+    job.set(x, xOff, dy, dyOff, rows, blocks, chunks, center, gradient);
+    try {
+      RowParallel.shared().run(chunks, job);
+    } finally {
+      job.clear();
+    }
+    int sums = gradient ? 3 : 2;
+    for (int c = 1; c < chunks; c++) {
+      addInto(total1, job.sums[c][0]);
+      addInto(total2, job.sums[c][1]);
+      if (sums == 3) {
+        addInto(total3, job.sums[c][2]);
+      }
+    }
+  }
+
+  private void addInto(double[] dst, double[] src) {
+    for (int j = 0; j < hidden; j++) {
+      dst[j] += src[j];
+    }
+  }
+
+  /**
+   * Runs the second pass over {@code rows} rows in chunks (rows are independent here, so any cut gives the
+   * same result): {@link #normalizeRows} with {@code coefA, coefB} into {@code out}, or, with
+   * {@code backward}, {@link #backwardRows} with {@code coefA, coefB, coefC}.
+   */
+  private void map(float[] x, int xOff, float[] dy, int dyOff, float[] out, int outOff, int rows, float[] center,
+      boolean backward) {
+    int chunks = RowChunks.count(rows, hidden);
+    if (chunks == 1) {
+      if (backward) {
+        backwardRows(x, xOff, dy, dyOff, out, outOff, 0, rows, center, coefA, coefB, coefC);
       } else {
-        statsRows(x, xOff, r0, r1, center, part1, part2);
+        normalizeRows(x, xOff, out, outOff, 0, rows, center, coefA, coefB);
       }
-      for (int j = 0; j < hidden; j++) {
-        total1[j] += part1[j];
-        total2[j] += part2[j];
-      }
-      if (gradient) {
-        for (int j = 0; j < hidden; j++) {
-          total3[j] += part3[j];
-        }
-      }
+      return;
+    }
+    MapJob job = mapJob;
+    job.set(x, xOff, dy, dyOff, out, outOff, rows, chunks, center, backward);
+    try {
+      RowParallel.shared().run(chunks, job);
+    } finally {
+      job.clear();
     }
   }
 
@@ -292,6 +326,129 @@ public abstract class BatchNormBase implements BatchNormLayer {
   protected abstract void backwardRows(
       float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int r0, int r1,
       float[] center, float[] coefA, float[] coefB, float[] coefC);
+
+  /**
+   * The first pass of one call, reused across calls: chunk {@code c} covers blocks
+   * {@code [start(blocks, chunks, c), start(blocks, chunks, c + 1))} of {@link #CHUNK_ROWS} rows, and adds
+   * each block's float partials into its double sums (chunk 0's are the totals) in block order.
+   */
+  private final class SumsJob implements ChunkTask {
+    /** Per chunk: float partials of one block, 3 × hidden. */
+    private float[][][] parts = new float[0][][];
+    /** Per chunk: double sums, 3 × hidden; row 0 unused (chunk 0 sums into the totals). */
+    private double[][][] sums = new double[0][][];
+    private float[] x;
+    private float[] dy;
+    private float[] center;
+    private int xOff;
+    private int dyOff;
+    private int rows;
+    private int blocks;
+    private int chunks;
+    private boolean gradient;
+
+    void set(float[] x, int xOff, float[] dy, int dyOff, int rows, int blocks, int chunks, float[] center,
+        boolean gradient) {
+      if (chunks > parts.length) {
+        float[][][] p = Arrays.copyOf(parts, chunks);
+        double[][][] d = Arrays.copyOf(sums, chunks);
+        for (int c = parts.length; c < chunks; c++) {
+          p[c] = new float[3][hidden];
+          d[c] = c == 0 ? null : new double[3][hidden];
+        }
+        parts = p;
+        sums = d;
+      }
+      this.x = x;
+      this.xOff = xOff;
+      this.dy = dy;
+      this.dyOff = dyOff;
+      this.rows = rows;
+      this.blocks = blocks;
+      this.chunks = chunks;
+      this.center = center;
+      this.gradient = gradient;
+    }
+
+    void clear() {
+      x = dy = center = null;
+    }
+
+    @Override
+    public void run(int c) {
+      float[] p1 = parts[c][0];
+      float[] p2 = parts[c][1];
+      float[] p3 = parts[c][2];
+      double[] s1 = c == 0 ? total1 : sums[c][0];
+      double[] s2 = c == 0 ? total2 : sums[c][1];
+      double[] s3 = c == 0 ? total3 : sums[c][2];
+      Arrays.fill(s1, 0);
+      Arrays.fill(s2, 0);
+      Arrays.fill(s3, 0);
+      int b1 = RowChunks.start(blocks, chunks, c + 1);
+      for (int b = RowChunks.start(blocks, chunks, c); b < b1; b++) {
+        int r0 = b * CHUNK_ROWS;
+        int r1 = Math.min(rows, r0 + CHUNK_ROWS);
+        if (gradient) {
+          gradientSumsRows(x, xOff, dy, dyOff, r0, r1, center, p1, p2, p3);
+        } else {
+          statsRows(x, xOff, r0, r1, center, p1, p2);
+        }
+        for (int j = 0; j < hidden; j++) {
+          s1[j] += p1[j];
+          s2[j] += p2[j];
+        }
+        if (gradient) {
+          for (int j = 0; j < hidden; j++) {
+            s3[j] += p3[j];
+          }
+        }
+      }
+    }
+  }
+
+  /** The second pass of one call (normalize or backward), reused across calls; uses the layer's coefficients. */
+  private final class MapJob implements ChunkTask {
+    private float[] x;
+    private float[] dy;
+    private float[] out;
+    private float[] center;
+    private int xOff;
+    private int dyOff;
+    private int outOff;
+    private int rows;
+    private int chunks;
+    private boolean backward;
+
+    void set(float[] x, int xOff, float[] dy, int dyOff, float[] out, int outOff, int rows, int chunks,
+        float[] center, boolean backward) {
+      this.x = x;
+      this.xOff = xOff;
+      this.dy = dy;
+      this.dyOff = dyOff;
+      this.out = out;
+      this.outOff = outOff;
+      this.rows = rows;
+      this.chunks = chunks;
+      this.center = center;
+      this.backward = backward;
+    }
+
+    void clear() {
+      x = dy = out = center = null;
+    }
+
+    @Override
+    public void run(int c) {
+      int r0 = RowChunks.start(rows, chunks, c);
+      int r1 = RowChunks.start(rows, chunks, c + 1);
+      if (backward) {
+        backwardRows(x, xOff, dy, dyOff, out, outOff, r0, r1, center, coefA, coefB, coefC);
+      } else {
+        normalizeRows(x, xOff, out, outOff, r0, r1, center, coefA, coefB);
+      }
+    }
+  }
 
   @Override
   public String toString() {

@@ -32,7 +32,8 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock {
   public final void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws) {
     checkForward(x, xOff, out, outOff, rows, f, ws);
     f.forward(x, xOff, out, outOff, rows);
-    addNormRows(x, xOff, out, outOff, ws.saved, 0, out, outOff, 0, rows, centered() ? ws.mean : null, ws.rstd, 0);
+    runForward(ADD_NORM, x, xOff, out, outOff, ws.saved, 0, out, outOff, rows, centered() ? ws.mean : null,
+        ws.rstd, 0);
     ws.filled(this, f, rows, hidden, x, xOff);
   }
 
@@ -44,8 +45,8 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock {
   @Override
   public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
     int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
-    addNormBackwardRows(ws.saved, 0, dout, doutOff, ws.gradient, 0, dx, dxOff, 0, rows,
-        centered() ? ws.mean : null, ws.rstd, 0, dweight(), dbias());
+    runBackward(ADD_NORM_BACKWARD, ws.saved, 0, dout, doutOff, ws.gradient, 0, dx, dxOff, rows,
+        centered() ? ws.mean : null, ws.rstd, 0);
     f.backward(ws.x, ws.xOff, ws.gradient, 0, dx, dxOff, rows);
   }
 
@@ -74,7 +75,7 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock {
     Checks.rows("s", s, sOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
     checkStats(mean, rstd, statsOff, rows);
-    addNormRows(x, xOff, f, fOff, s, sOff, y, yOff, 0, rows, centered() ? mean : null, rstd, statsOff);
+    runForward(ADD_NORM, x, xOff, f, fOff, s, sOff, y, yOff, rows, centered() ? mean : null, rstd, statsOff);
   }
 
   /**
@@ -101,8 +102,21 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock {
     Checks.rows("dx", dx, dxOff, rows, hidden);
     Checks.disjoint("ds", ds, dsOff, "dx", dx, dxOff, (long) rows * hidden);
     checkStats(mean, rstd, statsOff, rows);
-    addNormBackwardRows(s, sOff, dy, dyOff, ds, dsOff, dx, dxOff, 0, rows, centered() ? mean : null, rstd,
-        statsOff, dweight(), dbias());
+    runBackward(ADD_NORM_BACKWARD, s, sOff, dy, dyOff, ds, dsOff, dx, dxOff, rows, centered() ? mean : null,
+        rstd, statsOff);
+  }
+
+  private static final int ADD_NORM = 0;
+  private static final int ADD_NORM_BACKWARD = 1;
+
+  @Override
+  final void kernel(int kind, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d,
+      int dOff, int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+    if (kind == ADD_NORM) {
+      addNormRows(a, aOff, b, bOff, c, cOff, d, dOff, r0, r1, mean, rstd, statsOff);
+    } else {
+      addNormBackwardRows(a, aOff, b, bOff, c, cOff, d, dOff, r0, r1, mean, rstd, statsOff, dweight, dbias);
+    }
   }
 
   /** {@link #addNormForward} over rows {@code [r0, r1)}, arguments checked; {@code mean} is null for RMSNorm. */

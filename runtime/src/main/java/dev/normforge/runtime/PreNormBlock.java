@@ -31,9 +31,9 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
   @Override
   public final void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws) {
     checkForward(x, xOff, out, outOff, rows, f, ws);
-    normalizeRows(x, xOff, ws.saved, 0, 0, rows, centered() ? ws.mean : null, ws.rstd, 0);
+    runForward(NORMALIZE, x, xOff, ws.saved, 0, null, 0, null, 0, rows, centered() ? ws.mean : null, ws.rstd, 0);
     f.forward(ws.saved, 0, out, outOff, rows);
-    residualRows(x, xOff, out, outOff, 0, rows);
+    runForward(RESIDUAL, x, xOff, out, outOff, null, 0, null, 0, rows, null, null, 0);
     ws.filled(this, f, rows, hidden, x, xOff);
   }
 
@@ -47,8 +47,22 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
     int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
     Arrays.fill(ws.gradient, 0, rows * hidden, 0f);
     f.backward(ws.saved, 0, dout, doutOff, ws.gradient, 0, rows);
-    backwardRows(ws.x, ws.xOff, ws.gradient, 0, dout, doutOff, dx, dxOff, 0, rows,
-        centered() ? ws.mean : null, ws.rstd, 0, dweight(), dbias());
+    runBackward(BACKWARD, ws.x, ws.xOff, ws.gradient, 0, dout, doutOff, dx, dxOff, rows,
+        centered() ? ws.mean : null, ws.rstd, 0);
+  }
+
+  private static final int NORMALIZE = 0;
+  private static final int RESIDUAL = 1;
+  private static final int BACKWARD = 2;
+
+  @Override
+  final void kernel(int kind, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d,
+      int dOff, int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+    switch (kind) {
+      case NORMALIZE -> normalizeRows(a, aOff, b, bOff, r0, r1, mean, rstd, statsOff);
+      case RESIDUAL -> residualRows(a, aOff, b, bOff, r0, r1);
+      default -> backwardRows(a, aOff, b, bOff, c, cOff, d, dOff, r0, r1, mean, rstd, statsOff, dweight, dbias);
+    }
   }
 
   /**

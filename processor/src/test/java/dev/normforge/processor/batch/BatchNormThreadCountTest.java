@@ -1,0 +1,151 @@
+package dev.normforge.processor.batch;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import dev.normforge.processor.testing.ModelSource;
+import dev.normforge.processor.testing.PoolAllocation;
+import dev.normforge.processor.testing.Processing;
+import dev.normforge.runtime.BatchNormBase;
+import dev.normforge.runtime.BatchNormLayer;
+import dev.normforge.runtime.RowChunks;
+import dev.normforge.runtime.RowParallel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A generated BatchNorm gives bitwise the same outputs, statistics, running statistics and gradients on
+ * 1, 2, 3 and 4 threads, on shapes cut into several chunks (of several 128-row blocks, the last one short).
+ */
+class BatchNormThreadCountTest {
+  private static final int[] THREADS = {1, 2, 3, 4};
+  static ModelSource source;
+  static ClassLoader loader;
+
+  @BeforeAll
+  static void compile() {
+    source = ModelSource.model("bnthreads", "Threads", "");
+    source.site("BatchNormLayer", "affine300", "type = NormType.BATCH, hidden = 300, momentum = 0.25");
+    source.site("BatchNormLayer", "plain77", "type = NormType.BATCH, hidden = 77, affine = false");
+    Compilation compilation = Processing.compile(source.file());
+    assertThat(compilation).succeeded();
+    loader = Processing.loader(compilation);
+  }
+
+  @AfterAll
+  static void restore() {
+    RowParallel.shared().setThreads(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Test
+  void affineIsBitwiseIdenticalAcrossThreadCounts() {
+    check("affine300", 1000);
+  }
+
+  @Test
+  void plainIsBitwiseIdenticalAcrossThreadCounts() {
+    check("plain77", 3333);
+  }
+
+  @Test
+  void oneChunkCallsAreIdenticalToo() {
+    check("affine300", 150);
+  }
+
+  @Test
+  void parallelCallsAllocateNothing() {
+    RowParallel.shared().setThreads(4);
+    BatchNormLayer bn = Processing.instantiate(loader, source.generated("affine300"), BatchNormLayer.class);
+    int rows = 1000;
+    int h = bn.hidden();
+    float[] x = BatchNormKernelsTest.randoms(new Random(1), rows * h, 0, 1);
+    float[] dy = BatchNormKernelsTest.randoms(new Random(2), rows * h, 0, 1);
+    float[] y = new float[rows * h];
+    float[] dx = new float[rows * h];
+    float[] mean = new float[h];
+    float[] invstd = new float[h];
+    long bytes = PoolAllocation.best(() -> {
+      for (int i = 0; i < 20; i++) {
+        bn.forwardTraining(x, 0, y, 0, rows, mean, invstd);
+        bn.forwardEval(x, 0, y, 0, rows);
+        bn.backward(x, 0, dy, 0, dx, 0, rows, mean, invstd);
+      }
+    }, 1024);
+    System.out.printf("allocation affine300 on 4 threads: %d bytes per 20 training+eval+backward calls%n", bytes);
+    assertTrue(bytes <= 1024, "20 parallel calls allocated " + bytes + " bytes");
+  }
+
+  private static void check(String name, int rows) {
+    int hidden = Processing.instantiate(loader, source.generated(name), BatchNormLayer.class).hidden();
+    int blocks = (rows + BatchNormBase.CHUNK_ROWS - 1) / BatchNormBase.CHUNK_ROWS;
+    assertTrue(rows < 200 || Math.min(RowChunks.count(rows, hidden), blocks) >= 4,
+        "the shape must need several chunks");
+    List<float[]> first = null;
+    for (int t : THREADS) {
+      RowParallel.shared().setThreads(t);
+      List<float[]> o = run(name, rows);
+      if (first == null) {
+        first = o;
+        continue;
+      }
+      for (int i = 0; i < o.size(); i++) {
+        assertArrayEquals(first.get(i), o.get(i), name + " rows " + rows + " on " + t + " threads: " + NAMES[i]);
+      }
+    }
+  }
+
+  private static final String[] NAMES = {
+    "y", "mean", "invstd", "running mean", "running var", "y (2nd call)", "running mean (2nd)",
+    "running var (2nd)", "y eval", "dx", "dx (2nd call)", "dweight", "dbias"
+  };
+
+  private static List<float[]> run(String name, int rows) {
+    BatchNormLayer bn = Processing.instantiate(loader, source.generated(name), BatchNormLayer.class);
+    int h = bn.hidden();
+    Random random = new Random(5);
+    int off = 3;
+    float[] x = BatchNormKernelsTest.randoms(random, off + rows * h, 50, 2);
+    float[] x2 = BatchNormKernelsTest.randoms(random, off + rows * h, -1, 0.5);
+    float[] dy = BatchNormKernelsTest.randoms(random, off + rows * h, 0, 1);
+    if (bn.weight() != null) {
+      bn.weight().set(BatchNormKernelsTest.randoms(random, h, 1, 0.1));
+      bn.bias().set(BatchNormKernelsTest.randoms(random, h, 0, 0.1));
+    }
+    List<float[]> out = new ArrayList<>();
+    float[] y = new float[off + rows * h];
+    float[] mean = new float[h];
+    float[] invstd = new float[h];
+    bn.forwardTraining(x2, off, y, off, rows, mean, invstd);
+    bn.forwardTraining(x, off, y, off, rows, mean, invstd);
+    out.add(y.clone());
+    out.add(mean.clone());
+    out.add(invstd.clone());
+    out.add(bn.runningMean().clone());
+    out.add(bn.runningVar().clone());
+    float[] y2 = new float[off + rows * h];
+    float[] mean2 = new float[h];
+    float[] invstd2 = new float[h];
+    bn.forwardTraining(x2, off, y2, off, rows, mean2, invstd2);
+    out.add(y2);
+    out.add(bn.runningMean().clone());
+    out.add(bn.runningVar().clone());
+    float[] yEval = new float[off + rows * h];
+    bn.forwardEval(x, off, yEval, off, rows);
+    out.add(yEval);
+    float[] dx = new float[off + rows * h];
+    bn.backward(x, off, dy, off, dx, off, rows, mean, invstd);
+    out.add(dx.clone());
+    // twice: the second call adds onto non-zero gradients, as in gradient accumulation
+    bn.backward(x2, off, dy, off, dx, off, rows, mean2, invstd2);
+    out.add(dx);
+    out.add(bn.weight() == null ? new float[0] : bn.weight().grad().clone());
+    out.add(bn.bias() == null ? new float[0] : bn.bias().grad().clone());
+    return out;
+  }
+}
