@@ -186,8 +186,9 @@ def plot(recs, keys):
             ax.set_xticks([i + 0.4 - w / 2 for i in range(len(ops))], ops, fontsize=7, rotation=30)
             ax.set_title(f"D={D} rows={R}, {t} thread{'s' if t > 1 else ''}", fontsize=9)
             ax.set_ylabel("effective GB/s", fontsize=8)
-    axes[0][0].legend(fontsize=7)
-    fig.tight_layout()
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=len(impls), fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / (3.2 * len(shapes))))  # 0.4 in for the legend
     fig.savefig(os.path.join(RES, "gbps.png"), dpi=110)
 
 
