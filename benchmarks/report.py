@@ -2,14 +2,22 @@
 """Turn one run of benchmarks/run-all.sh into results/SUMMARY.md (one table) and results/gbps.png.
 
 Inputs (all optional but the JMH file):
-  results/jmh.json                     JMH JSON of LayerNormBench, RmsNormBench (later BatchNormBench, AddLayerNormBench)
+  results/jmh.json                     JMH JSON of LayerNormBench, RmsNormBench, BatchNormBench, AddLayerNormBench
   results/anchors/results/*.jsonl      peers: oneDNN, PyTorch (one JSON object per line; median_s per call)
   results/anchors/results/stream_main.txt   STREAM copy/add medians for 1 and 2 threads
 
 Speedup = peer time / normforge time (> 1: normforge faster). Effective GB/s counts the minimum bytes per
-element: fwd 8, bwd 12, fwd+bwd 20, add+LN fwd 16, add+LN fwd+bwd 28. %STREAM = the time those bytes take at
+element: fwd 8, bwd 12, fwd+bwd 20 (LayerNorm, RMSNorm, BatchNorm), add+LN fwd 16, add+LN bwd 12, add+LN
+fwd+bwd 28 (add+LN bwd: read s and dy, write ds; normforge's addNormBackward also writes dx = alpha*ds, 16 B,
+which PyTorch does not need for alpha 1: its gradients of x and f are the same tensor). %STREAM = the time those bytes take at
 the STREAM medians of the same thread count ('copy' for 1-input traffic, 'add' for 2-input) / measured
 time; on cache-resident shapes it can exceed 100 %.
+
+Threads: JMH's `threads` parameter (RowParallel.shared()) is matched with the peers' thread count (oneDNN:
+OMP_NUM_THREADS, recorded by bench_dnnl as "threads"; PyTorch: --threads). BatchNorm peers: oneDNN is taken
+only in its nhwc layout (the JIT kernel; the plain 2-D 'ab' layout gets the reference ncsp kernel, ~10x slower),
+PyTorch is BatchNorm1d in training mode (batch statistics, as BatchNormBench.fwd). A normforge op whose runtime
+does not run on RowParallel yet is timed on one core in its thr=2 rows, against two-thread peers.
 """
 import glob
 import json
@@ -28,7 +36,7 @@ TRAFFIC = {
     "ln_bwd": [(12, "add")], "rms_bwd": [(12, "add")], "bn_bwd": [(12, "add")],
     "ln_fwdbwd": [(8, "copy"), (12, "add")], "rms_fwdbwd": [(8, "copy"), (12, "add")],
     "bn_fwdbwd": [(8, "copy"), (12, "add")],
-    "addln_fwd": [(16, "copy")], "addln_fwdbwd": [(16, "copy"), (12, "add")],
+    "addln_fwd": [(16, "copy")], "addln_bwd": [(12, "add")], "addln_fwdbwd": [(16, "copy"), (12, "add")],
 }
 # JMH benchmark class -> op prefix; method (fwd, bwd, fwdbwd) is the suffix. New op classes go here.
 JMH_CLASSES = {"LayerNormBench": "ln", "RmsNormBench": "rms", "BatchNormBench": "bn", "AddLayerNormBench": "addln"}
@@ -65,8 +73,13 @@ def load_peers():
         for line in open(path):
             if line.startswith("{"):
                 r = json.loads(line)
-                if r["impl"].startswith("onednn") and r["op"].startswith("bn_nhwc_"):
+                if r["impl"].startswith("onednn") and r["op"].startswith("bn_"):
+                    # oneDNN BN is compared in nhwc (its JIT kernel, same bytes as [rows, D]); the 2-D 'ab'
+                    # rows (reference ncsp_bnorm) are left out, as summarize.py labels them onednn*-nc
+                    if not r["op"].startswith("bn_nhwc_"):
+                        continue
                     r["op"] = r["op"].replace("bn_nhwc_", "bn_")
+                    r["impl"] += "-nhwc"
                 recs.append(r)
     return recs
 
@@ -111,9 +124,13 @@ def main():
         out.append("")
     out.append("normforge = the generated class. `x impl` = that implementation's time / normforge's time "
                "(> 1: normforge faster); peers take their best variant. vector-dynamic = same Vector API "
-               "algorithm with the size known only at run time; scalar = plain float loops. GB/s counts "
-               "minimum bytes (fwd 8, bwd 12, fwd+bwd 20 B/elem); %STREAM = STREAM-derived time floor / time "
-               "(can exceed 100 % on the ~1 MiB cache-resident shapes).")
+               "algorithm with the size known only at run time (LayerNorm, RMSNorm only); scalar = plain float "
+               "loops. bn = BatchNorm (training forward; oneDNN in nhwc layout, PyTorch BatchNorm1d train); "
+               "addln = fused residual add + LayerNorm (PostNormBlock.addNormForward/addNormBackward). GB/s counts "
+               "minimum bytes (fwd 8, bwd 12, fwd+bwd 20 B/elem; addln fwd 16, bwd 12, fwd+bwd 28); %STREAM = "
+               "STREAM-derived time floor / time (can exceed 100 % on the ~1 MiB cache-resident shapes). "
+               "thr = threads given to RowParallel.shared() / to the peers; an op whose normforge runtime does not "
+               "use RowParallel yet runs on one core in its thr=2 rows.")
     out.append("")
     out.append("| " + " | ".join(cols) + " |")
     out.append("|---" * len(cols) + "|")
@@ -152,7 +169,8 @@ def plot(recs, keys):
     preds = {OURS: lambda i: i == OURS, **{b: (lambda i, b=b: i == b) for b in BASELINES}, **PEERS}
     shapes = sorted({(D, R) for _, D, R, _ in keys}, key=lambda s: (s[1] > 1000, s[0]))
     threads = sorted({t for *_, t in keys})
-    fig, axes = plt.subplots(len(shapes), len(threads), figsize=(7 * len(threads), 3.2 * len(shapes)),
+    nops = len({k[0] for k in keys})
+    fig, axes = plt.subplots(len(shapes), len(threads), figsize=(max(7, 0.7 * nops) * len(threads), 3.2 * len(shapes)),
                              squeeze=False)
     for si, (D, R) in enumerate(shapes):
         for ti, t in enumerate(threads):
@@ -165,11 +183,12 @@ def plot(recs, keys):
                     s = best(recs, preds[impl], (op, D, R, t))
                     ys.append(sum(b for b, _ in TRAFFIC[op]) * D * R / s / 1e9 if s else 0)
                 ax.bar([i + k * w for i in range(len(ops))], ys, w, label=impl)
-            ax.set_xticks([i + 0.4 - w / 2 for i in range(len(ops))], ops, fontsize=8)
+            ax.set_xticks([i + 0.4 - w / 2 for i in range(len(ops))], ops, fontsize=7, rotation=30)
             ax.set_title(f"D={D} rows={R}, {t} thread{'s' if t > 1 else ''}", fontsize=9)
             ax.set_ylabel("effective GB/s", fontsize=8)
-    axes[0][0].legend(fontsize=7)
-    fig.tight_layout()
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=len(impls), fontsize=8)
+    fig.tight_layout(rect=(0, 0, 1, 1 - 0.4 / (3.2 * len(shapes))))  # 0.4 in for the legend
     fig.savefig(os.path.join(RES, "gbps.png"), dpi=110)
 
 

@@ -2,7 +2,7 @@
 # Runs the normforge JMH suite, then the peer anchors (STREAM, oneDNN, PyTorch) one after another, and
 # writes results/SUMMARY.md (one table of speedups and %STREAM) and results/gbps.png.
 #
-#   benchmarks/run-all.sh                 full suite (~45 min; run on an otherwise idle machine)
+#   benchmarks/run-all.sh                 full suite (~75 min: 240 JMH runs + peers; run on an otherwise idle machine)
 #   NF_QUICK=1 benchmarks/run-all.sh      smoke run: short JMH on the cache-resident shapes, small peers
 #
 # Environment:

@@ -55,7 +55,7 @@ public abstract class RowNormState {
   }
 
   /** Cheap pseudo-random values in {@code offset ± scale}, fast enough for 67 M elements. */
-  private static void fill(float[] a, long seed, float scale, float offset) {
+  static void fill(float[] a, long seed, float scale, float offset) {
     long s = seed * 0x9E3779B97F4A7C15L;
     for (int i = 0; i < a.length; i++) {
       s = s * 6364136223846793005L + 1442695040888963407L;
