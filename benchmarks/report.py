@@ -2,7 +2,7 @@
 """Turn one run of benchmarks/run-all.sh into results/SUMMARY.md (one table) and results/gbps.png.
 
 Inputs (all optional but the JMH file):
-  results/jmh.json                     JMH JSON of LayerNormBench, RmsNormBench, BatchNormBench, AddLayerNormBench
+  results/jmh*.json                    JMH JSON of LayerNormBench, RmsNormBench, BatchNormBench, AddLayerNormBench
   results/anchors/results/*.jsonl      peers: oneDNN, PyTorch (one JSON object per line; median_s per call)
   results/anchors/results/stream_main.txt   STREAM copy/add medians for 1 and 2 threads
 

@@ -2,7 +2,8 @@
 # Runs the normforge JMH suite, then the peer anchors (STREAM, oneDNN, PyTorch) one after another, and
 # writes results/SUMMARY.md (one table of speedups and %STREAM) and results/gbps.png.
 #
-#   benchmarks/run-all.sh                 full suite (~75 min: 240 JMH runs + peers; run on an otherwise idle machine)
+#   benchmarks/run-all.sh                 standard run (~40 min: 168 JMH runs + peers; run on an otherwise idle machine)
+#   NF_FULL=1 benchmarks/run-all.sh       every shape x impl with the classes' longer settings (~75 min + peers)
 #   NF_QUICK=1 benchmarks/run-all.sh      smoke run: short JMH on the cache-resident shapes, small peers
 #
 # Environment:
@@ -45,14 +46,23 @@ JAVA=$(find_java)
 lscpu > "$RES/lscpu.txt"
 
 echo "== JMH ($JAVA)"
+jmh() {  # jmh NAME OPTIONS...: one JMH invocation, results in jmh-NAME.json (report.py reads every jmh*.json)
+  name=$1; shift
+  # shellcheck disable=SC2086
+  "$JAVA" --add-modules=jdk.incubator.vector -jar benchmarks/target/benchmarks.jar \
+    "$@" ${NF_JMH_ARGS:-} -rf json -rff "$RES/jmh-$name.json" | tee "$RES/jmh-$name.txt"
+}
+rm -f "$RES"/jmh*.json
 if [ "$QUICK" = 1 ]; then
-  JMH_OPTS="-f 1 -wi 3 -i 2 -w 1s -r 1s -p shape=768x340,4096x64"
+  jmh quick -f 1 -wi 3 -i 2 -w 1s -r 1s -p shape=768x340,4096x64
+elif [ "${NF_FULL:-0}" = 1 ]; then
+  jmh full  # the classes' own settings: every shape and impl, 5 x 1 s warm-up, 5 x 1 s measurement (~75 min)
 else
-  JMH_OPTS=""  # the classes' own settings: 1 fork, 5 x 1 s warm-up, 5 x 1 s measurement
+  # the standard run (~25 min of JMH): every implementation on the cache-resident shapes, where the
+  # baselines are compared; normforge alone on the memory-bound shapes, where the peers and STREAM are
+  jmh cache -wi 3 -i 4 -w 1s -r 1s -p shape=768x340,4096x64
+  jmh memory -wi 3 -i 4 -w 1s -r 1s -p shape=768x87040,4096x16384 -p impl=normforge
 fi
-# shellcheck disable=SC2086
-"$JAVA" --add-modules=jdk.incubator.vector -jar benchmarks/target/benchmarks.jar \
-  $JMH_OPTS ${NF_JMH_ARGS:-} -rf json -rff "$RES/jmh.json" | tee "$RES/jmh.txt"
 
 if [ "${NF_SKIP_PEERS:-0}" != 1 ]; then
   if [ ! -d "$ANCHORS" ]; then
