@@ -177,115 +177,80 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
   @Override
   protected void backwardRows(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
       int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
-    if (r0 >= r1) {
-      return;
-    }
-    int xo = xOff + r0 * HIDDEN;
-    int dyo = dyOff + r0 * HIDDEN;
-    float rs = rstd[statsOff + r0];
-    // pass 1: g = dy·weight; Σg·x
-    float sumGx;
-    {
-      FloatVector zero = FloatVector.zero(SPECIES);
-      FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
-      int j = 0;
-      for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-        var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-        sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
-        var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
-        sumGx1 = g1.fma(FloatVector.fromArray(SPECIES, x, xo + j + LANES), sumGx1);
-        var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
-        sumGx2 = g2.fma(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES), sumGx2);
-        var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
-        sumGx3 = g3.fma(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES), sumGx3);
-      }
-      for (; j < VECTOR_BOUND; j += LANES) {
-        var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-        sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
-      }
-      FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
-      if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
-      if (LANES > 16) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_16));
-      if (LANES > 8) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_8));
-      if (LANES > 4) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_4));
-      if (LANES > 2) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_2));
-      if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
-      sumGx = sumGxV.lane(0);
-      for (; j < HIDDEN; j++) {
-        float g = dy[dyo + j] * weight[j];
-        sumGx += g * x[xo + j];
-      }
-    }
     for (int r = r0; r < r1; r++) {
+      int xo = xOff + r * HIDDEN;
+      int dyo = dyOff + r * HIDDEN;
       int dxo = dxOff + r * HIDDEN;
-      // the last row re-reads itself (from cache) instead, and its sums are not used
-      int nextRow = r + 1 < r1 ? r + 1 : r;
-      int nextXo = xOff + nextRow * HIDDEN;
-      int nextDyo = dyOff + nextRow * HIDDEN;
-      float nextRs = rstd[statsOff + nextRow];
+      float rs = rstd[statsOff + r];
+      // pass 1: g = dy·weight; Σg·x
+      float sumGx;
+      {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+          sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
+          var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
+          sumGx1 = g1.fma(FloatVector.fromArray(SPECIES, x, xo + j + LANES), sumGx1);
+          var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
+          sumGx2 = g2.fma(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES), sumGx2);
+          var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
+          sumGx3 = g3.fma(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES), sumGx3);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+          sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
+        }
+        FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
+        if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
+        sumGx = sumGxV.lane(0);
+        for (; j < HIDDEN; j++) {
+          float g = dy[dyo + j] * weight[j];
+          sumGx += g * x[xo + j];
+        }
+      }
       float meanGx = sumGx * rs / HIDDEN;
       var negMeanGx = FloatVector.broadcast(SPECIES, -meanGx);
       // pass 2: dx = rstd·(g - xhat·mean(g·xhat)); dweight += dy·xhat
-      float nextSumGx;
       {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector nextSumGx0 = zero, nextSumGx1 = zero, nextSumGx2 = zero, nextSumGx3 = zero;
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
           var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
           xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j))).mul(rs).intoArray(dx, dxo + j);
           dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
-          var nextG0 = FloatVector.fromArray(SPECIES, dy, nextDyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-          nextSumGx0 = nextG0.fma(FloatVector.fromArray(SPECIES, x, nextXo + j), nextSumGx0);
           var dy1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
           var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).mul(rs);
           xh1.fma(negMeanGx, dy1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES))).mul(rs).intoArray(dx, dxo + j + LANES);
           dy1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
-          var nextG1 = FloatVector.fromArray(SPECIES, dy, nextDyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
-          nextSumGx1 = nextG1.fma(FloatVector.fromArray(SPECIES, x, nextXo + j + LANES), nextSumGx1);
           var dy2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
           var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).mul(rs);
           xh2.fma(negMeanGx, dy2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES))).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
           dy2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
-          var nextG2 = FloatVector.fromArray(SPECIES, dy, nextDyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
-          nextSumGx2 = nextG2.fma(FloatVector.fromArray(SPECIES, x, nextXo + j + 2 * LANES), nextSumGx2);
           var dy3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
           var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).mul(rs);
           xh3.fma(negMeanGx, dy3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES))).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
           dy3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
-          var nextG3 = FloatVector.fromArray(SPECIES, dy, nextDyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
-          nextSumGx3 = nextG3.fma(FloatVector.fromArray(SPECIES, x, nextXo + j + 3 * LANES), nextSumGx3);
         }
         for (; j < VECTOR_BOUND; j += LANES) {
           var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
           var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
           xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j))).mul(rs).intoArray(dx, dxo + j);
           dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
-          var nextG0 = FloatVector.fromArray(SPECIES, dy, nextDyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-          nextSumGx0 = nextG0.fma(FloatVector.fromArray(SPECIES, x, nextXo + j), nextSumGx0);
         }
-        FloatVector nextSumGxV = nextSumGx0.add(nextSumGx1).add(nextSumGx2.add(nextSumGx3));
-        if (LANES > 32) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_1));
-        nextSumGx = nextSumGxV.lane(0);
         for (; j < HIDDEN; j++) {
           float dyv = dy[dyo + j];
           float xh = x[xo + j] * rs;
           dx[dxo + j] = (dyv * weight[j] - xh * meanGx) * rs;
           dweight[j] += dyv * xh;
-          float nextG = dy[nextDyo + j] * weight[j];
-          nextSumGx += nextG * x[nextXo + j];
         }
       }
-      sumGx = nextSumGx;
-      xo = nextXo;
-      dyo = nextDyo;
-      rs = nextRs;
     }
   }
 }

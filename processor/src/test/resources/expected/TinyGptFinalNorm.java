@@ -226,102 +226,88 @@ public final class TinyGptFinalNorm extends RowNormLayer {
   @Override
   protected void backwardRows(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
       int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
-    if (r0 >= r1) {
-      return;
-    }
-    int xo = xOff + r0 * HIDDEN;
-    int dyo = dyOff + r0 * HIDDEN;
-    float m = mean[statsOff + r0];
-    float rs = rstd[statsOff + r0];
-    // pass 1: xhat = (x - mean)·rstd, g = dy·weight; Σg, Σg·xhat, Σxhat
-    float sumG, sumGx, sumX;
-    {
-      FloatVector zero = FloatVector.zero(SPECIES);
-      FloatVector sumG0 = zero, sumG1 = zero, sumG2 = zero, sumG3 = zero;
-      FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
-      FloatVector sumX0 = zero, sumX1 = zero, sumX2 = zero, sumX3 = zero;
-      int j = 0;
-      for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-        var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
-        var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-        sumG0 = sumG0.add(g0);
-        sumGx0 = g0.fma(xh0, sumGx0);
-        sumX0 = sumX0.add(xh0);
-        var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs);
-        var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
-        sumG1 = sumG1.add(g1);
-        sumGx1 = g1.fma(xh1, sumGx1);
-        sumX1 = sumX1.add(xh1);
-        var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs);
-        var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
-        sumG2 = sumG2.add(g2);
-        sumGx2 = g2.fma(xh2, sumGx2);
-        sumX2 = sumX2.add(xh2);
-        var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs);
-        var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
-        sumG3 = sumG3.add(g3);
-        sumGx3 = g3.fma(xh3, sumGx3);
-        sumX3 = sumX3.add(xh3);
-      }
-      for (; j < VECTOR_BOUND; j += LANES) {
-        var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
-        var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-        sumG0 = sumG0.add(g0);
-        sumGx0 = g0.fma(xh0, sumGx0);
-        sumX0 = sumX0.add(xh0);
-      }
-      FloatVector sumGV = sumG0.add(sumG1).add(sumG2.add(sumG3));
-      if (LANES > 32) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_32));
-      if (LANES > 16) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_16));
-      if (LANES > 8) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_8));
-      if (LANES > 4) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_4));
-      if (LANES > 2) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_2));
-      if (LANES > 1) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_1));
-      sumG = sumGV.lane(0);
-      FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
-      if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
-      if (LANES > 16) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_16));
-      if (LANES > 8) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_8));
-      if (LANES > 4) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_4));
-      if (LANES > 2) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_2));
-      if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
-      sumGx = sumGxV.lane(0);
-      FloatVector sumXV = sumX0.add(sumX1).add(sumX2.add(sumX3));
-      if (LANES > 32) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_32));
-      if (LANES > 16) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_16));
-      if (LANES > 8) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_8));
-      if (LANES > 4) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_4));
-      if (LANES > 2) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_2));
-      if (LANES > 1) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_1));
-      sumX = sumXV.lane(0);
-      for (; j < HIDDEN; j++) {
-        float xh = (x[xo + j] - m) * rs;
-        float g = dy[dyo + j] * weight[j];
-        sumG += g;
-        sumGx += g * xh;
-        sumX += xh;
-      }
-    }
     for (int r = r0; r < r1; r++) {
+      int xo = xOff + r * HIDDEN;
+      int dyo = dyOff + r * HIDDEN;
       int dxo = dxOff + r * HIDDEN;
-      // the last row re-reads itself (from cache) instead, and its sums are not used
-      int nextRow = r + 1 < r1 ? r + 1 : r;
-      int nextXo = xOff + nextRow * HIDDEN;
-      int nextDyo = dyOff + nextRow * HIDDEN;
-      float nextM = mean[statsOff + nextRow];
-      float nextRs = rstd[statsOff + nextRow];
+      float m = mean[statsOff + r];
+      float rs = rstd[statsOff + r];
+      // pass 1: xhat = (x - mean)·rstd, g = dy·weight; Σg, Σg·xhat, Σxhat
+      float sumG, sumGx, sumX;
+      {
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector sumG0 = zero, sumG1 = zero, sumG2 = zero, sumG3 = zero;
+        FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
+        FloatVector sumX0 = zero, sumX1 = zero, sumX2 = zero, sumX3 = zero;
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
+          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+          sumG0 = sumG0.add(g0);
+          sumGx0 = g0.fma(xh0, sumGx0);
+          sumX0 = sumX0.add(xh0);
+          var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs);
+          var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
+          sumG1 = sumG1.add(g1);
+          sumGx1 = g1.fma(xh1, sumGx1);
+          sumX1 = sumX1.add(xh1);
+          var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs);
+          var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
+          sumG2 = sumG2.add(g2);
+          sumGx2 = g2.fma(xh2, sumGx2);
+          sumX2 = sumX2.add(xh2);
+          var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs);
+          var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
+          sumG3 = sumG3.add(g3);
+          sumGx3 = g3.fma(xh3, sumGx3);
+          sumX3 = sumX3.add(xh3);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
+          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+          sumG0 = sumG0.add(g0);
+          sumGx0 = g0.fma(xh0, sumGx0);
+          sumX0 = sumX0.add(xh0);
+        }
+        FloatVector sumGV = sumG0.add(sumG1).add(sumG2.add(sumG3));
+        if (LANES > 32) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_1));
+        sumG = sumGV.lane(0);
+        FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
+        if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
+        sumGx = sumGxV.lane(0);
+        FloatVector sumXV = sumX0.add(sumX1).add(sumX2.add(sumX3));
+        if (LANES > 32) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_32));
+        if (LANES > 16) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_16));
+        if (LANES > 8) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_8));
+        if (LANES > 4) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_4));
+        if (LANES > 2) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_2));
+        if (LANES > 1) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_1));
+        sumX = sumXV.lane(0);
+        for (; j < HIDDEN; j++) {
+          float xh = (x[xo + j] - m) * rs;
+          float g = dy[dyo + j] * weight[j];
+          sumG += g;
+          sumGx += g * xh;
+          sumX += xh;
+        }
+      }
       // the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)
       float e = sumX / HIDDEN;
       float meanG = sumG / HIDDEN;
       float meanGx = (sumGx - e * sumG) / HIDDEN;
       var negMeanGx = FloatVector.broadcast(SPECIES, -meanGx);
       // pass 2: dx = rstd·(g - mean(g) - xhat·mean(g·xhat)); dweight += dy·xhat; dbias += dy
-      float nextSumG, nextSumGx, nextSumX;
       {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector nextSumG0 = zero, nextSumG1 = zero, nextSumG2 = zero, nextSumG3 = zero;
-        FloatVector nextSumGx0 = zero, nextSumGx1 = zero, nextSumGx2 = zero, nextSumGx3 = zero;
-        FloatVector nextSumX0 = zero, nextSumX1 = zero, nextSumX2 = zero, nextSumX3 = zero;
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
@@ -329,41 +315,21 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j)).sub(meanG)).mul(rs).intoArray(dx, dxo + j);
           dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
           dy0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
-          var nextXh0 = FloatVector.fromArray(SPECIES, x, nextXo + j).sub(nextM).mul(nextRs);
-          var nextG0 = FloatVector.fromArray(SPECIES, dy, nextDyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-          nextSumG0 = nextSumG0.add(nextG0);
-          nextSumGx0 = nextG0.fma(nextXh0, nextSumGx0);
-          nextSumX0 = nextSumX0.add(nextXh0);
           var dy1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
           var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs).sub(e);
           xh1.fma(negMeanGx, dy1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + LANES);
           dy1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
           dy1.add(FloatVector.fromArray(SPECIES, dbias, j + LANES)).intoArray(dbias, j + LANES);
-          var nextXh1 = FloatVector.fromArray(SPECIES, x, nextXo + j + LANES).sub(nextM).mul(nextRs);
-          var nextG1 = FloatVector.fromArray(SPECIES, dy, nextDyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
-          nextSumG1 = nextSumG1.add(nextG1);
-          nextSumGx1 = nextG1.fma(nextXh1, nextSumGx1);
-          nextSumX1 = nextSumX1.add(nextXh1);
           var dy2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
           var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs).sub(e);
           xh2.fma(negMeanGx, dy2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
           dy2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
           dy2.add(FloatVector.fromArray(SPECIES, dbias, j + 2 * LANES)).intoArray(dbias, j + 2 * LANES);
-          var nextXh2 = FloatVector.fromArray(SPECIES, x, nextXo + j + 2 * LANES).sub(nextM).mul(nextRs);
-          var nextG2 = FloatVector.fromArray(SPECIES, dy, nextDyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
-          nextSumG2 = nextSumG2.add(nextG2);
-          nextSumGx2 = nextG2.fma(nextXh2, nextSumGx2);
-          nextSumX2 = nextSumX2.add(nextXh2);
           var dy3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
           var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs).sub(e);
           xh3.fma(negMeanGx, dy3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
           dy3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
           dy3.add(FloatVector.fromArray(SPECIES, dbias, j + 3 * LANES)).intoArray(dbias, j + 3 * LANES);
-          var nextXh3 = FloatVector.fromArray(SPECIES, x, nextXo + j + 3 * LANES).sub(nextM).mul(nextRs);
-          var nextG3 = FloatVector.fromArray(SPECIES, dy, nextDyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
-          nextSumG3 = nextSumG3.add(nextG3);
-          nextSumGx3 = nextG3.fma(nextXh3, nextSumGx3);
-          nextSumX3 = nextSumX3.add(nextXh3);
         }
         for (; j < VECTOR_BOUND; j += LANES) {
           var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
@@ -371,56 +337,15 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j)).sub(meanG)).mul(rs).intoArray(dx, dxo + j);
           dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
           dy0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
-          var nextXh0 = FloatVector.fromArray(SPECIES, x, nextXo + j).sub(nextM).mul(nextRs);
-          var nextG0 = FloatVector.fromArray(SPECIES, dy, nextDyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-          nextSumG0 = nextSumG0.add(nextG0);
-          nextSumGx0 = nextG0.fma(nextXh0, nextSumGx0);
-          nextSumX0 = nextSumX0.add(nextXh0);
         }
-        FloatVector nextSumGV = nextSumG0.add(nextSumG1).add(nextSumG2.add(nextSumG3));
-        if (LANES > 32) nextSumGV = nextSumGV.add(nextSumGV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) nextSumGV = nextSumGV.add(nextSumGV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) nextSumGV = nextSumGV.add(nextSumGV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) nextSumGV = nextSumGV.add(nextSumGV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) nextSumGV = nextSumGV.add(nextSumGV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) nextSumGV = nextSumGV.add(nextSumGV.rearrange(Lanes.SWAP_1));
-        nextSumG = nextSumGV.lane(0);
-        FloatVector nextSumGxV = nextSumGx0.add(nextSumGx1).add(nextSumGx2.add(nextSumGx3));
-        if (LANES > 32) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) nextSumGxV = nextSumGxV.add(nextSumGxV.rearrange(Lanes.SWAP_1));
-        nextSumGx = nextSumGxV.lane(0);
-        FloatVector nextSumXV = nextSumX0.add(nextSumX1).add(nextSumX2.add(nextSumX3));
-        if (LANES > 32) nextSumXV = nextSumXV.add(nextSumXV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) nextSumXV = nextSumXV.add(nextSumXV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) nextSumXV = nextSumXV.add(nextSumXV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) nextSumXV = nextSumXV.add(nextSumXV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) nextSumXV = nextSumXV.add(nextSumXV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) nextSumXV = nextSumXV.add(nextSumXV.rearrange(Lanes.SWAP_1));
-        nextSumX = nextSumXV.lane(0);
         for (; j < HIDDEN; j++) {
           float dyv = dy[dyo + j];
           float xh = (x[xo + j] - m) * rs - e;
           dx[dxo + j] = (dyv * weight[j] - meanG - xh * meanGx) * rs;
           dweight[j] += dyv * xh;
           dbias[j] += dyv;
-          float nextXh = (x[nextXo + j] - nextM) * nextRs;
-          float nextG = dy[nextDyo + j] * weight[j];
-          nextSumG += nextG;
-          nextSumGx += nextG * nextXh;
-          nextSumX += nextXh;
         }
       }
-      sumG = nextSumG;
-      sumGx = nextSumGx;
-      sumX = nextSumX;
-      xo = nextXo;
-      dyo = nextDyo;
-      m = nextM;
-      rs = nextRs;
     }
   }
 }

@@ -97,42 +97,17 @@ public final class RowNormEmitter {
   }
 
   private static MethodSpec backwardRows(RowNormKernels.Config c) {
-    // Software-pipelined rows, as the forward: pass 2 of row r (from cache) also does pass 1 of row r + 1
-    // (from memory); per row, the sums are unchanged.
-    RowNormKernels.Row x = new RowNormKernels.Row("x", "xo");
-    RowNormKernels.Row dy = new RowNormKernels.Row("dy", "dyo");
     CodeBlock.Builder body = CodeBlock.builder()
-        .beginControlFlow("if (r0 >= r1)").addStatement("return").endControlFlow()
-        .addStatement("int xo = xOff + r0 * HIDDEN")
-        .addStatement("int dyo = dyOff + r0 * HIDDEN");
-    if (c.centered()) {
-      body.addStatement("float m = mean[statsOff + r0]");
-    }
-    body.addStatement("float rs = rstd[statsOff + r0]")
-        .add(RowNormKernels.backwardFirstPass(c, x, dy, "").code())
         .beginControlFlow("for (int r = r0; r < r1; r++)")
-        .addStatement("int dxo = dxOff + r * HIDDEN")
-        .add("// the last row re-reads itself (from cache) instead, and its sums are not used\n")
-        .addStatement("int nextRow = r + 1 < r1 ? r + 1 : r")
-        .addStatement("int nextXo = xOff + nextRow * HIDDEN")
-        .addStatement("int nextDyo = dyOff + nextRow * HIDDEN");
+        .addStatement("int xo = xOff + r * HIDDEN")
+        .addStatement("int dyo = dyOff + r * HIDDEN")
+        .addStatement("int dxo = dxOff + r * HIDDEN");
     if (c.centered()) {
-      body.addStatement("float nextM = mean[statsOff + nextRow]");
+      body.addStatement("float m = mean[statsOff + r]");
     }
-    body.addStatement("float nextRs = rstd[statsOff + nextRow]")
-        .add(RowNormKernels.backwardAfterFirstPass(c, x, dy, new RowNormKernels.Row("dx", "dxo"), null, null,
-            RowNormKernels.backwardFirstPass(c, new RowNormKernels.Row("x", "nextXo"),
-                new RowNormKernels.Row("dy", "nextDyo"), "next")));
-    java.util.List<String> sums = RowNormKernels.backwardFirstPassSums(c, "");
-    java.util.List<String> nextSums = RowNormKernels.backwardFirstPassSums(c, "next");
-    for (int i = 0; i < sums.size(); i++) {
-      body.addStatement("$L = $L", sums.get(i), nextSums.get(i));
-    }
-    body.addStatement("xo = nextXo").addStatement("dyo = nextDyo");
-    if (c.centered()) {
-      body.addStatement("m = nextM");
-    }
-    body.addStatement("rs = nextRs").endControlFlow();
+    body.addStatement("float rs = rstd[statsOff + r]")
+        .add(RowNormKernels.backward(c))
+        .endControlFlow();
     return MethodSpec.methodBuilder("backwardRows")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED)

@@ -214,65 +214,30 @@ public final class RowNormKernels {
    *     residual's gradient with respect to x is {@code alpha·ds})
    */
   public static CodeBlock backward(Config c, Row xRow, Row dyRow, Row dxRow, Row residual, Row scaled) {
-    return CodeBlock.builder()
-        .add(backwardFirstPass(c, xRow, dyRow, "").code())
-        .add(backwardAfterFirstPass(c, xRow, dyRow, dxRow, residual, scaled, null))
-        .build();
-  }
-
-  /**
-   * Pass 1 of the backward of a row: Σg, Σg·xhat, Σxhat (LayerNorm) or Σg·x (RMSNorm), with the row's
-   * saved statistics in locals {@code m} and {@code rs}. Every local and sum is prefixed by {@code prefix}
-   * ({@code "next"}: {@code nextM}, {@code nextRs}, {@code nextSumG}, ...), so that the pass can be fused
-   * into the previous row's pass 2.
-   */
-  public static RowPass backwardFirstPass(Config c, Row xRow, Row dyRow, String prefix) {
-    String x = xRow.vector();
-    String xs = xRow.scalar();
-    String g = c.weight() ? dyRow.vector() + ".mul(" + load("weight", "{j}") + ")" : dyRow.vector();
-    String gs = c.weight() ? dyRow.scalar() + " * weight[{j}]" : dyRow.scalar();
-    String m = named(prefix, "m");
-    String rs = named(prefix, "rs");
-    String xh = named(prefix, "xh");
-    String gl = named(prefix, "g");
-    if (c.centered()) {
-      return RowPass.of("pass 1: xhat = (x - mean)·rstd, g = dy" + (c.weight() ? "·weight" : "") + "; Σg, Σg·xhat, Σxhat")
-          .step("var " + xh + "{k} = " + x + ".sub(" + m + ").mul(" + rs + ");",
-              "float " + xh + " = (" + xs + " - " + m + ") * " + rs + ";")
-          .step("var " + gl + "{k} = " + g + ";", "float " + gl + " = " + gs + ";")
-          .sum(named(prefix, "sumG"), "{acc}.add(" + gl + "{k})", gl)
-          .sum(named(prefix, "sumGx"), gl + "{k}.fma(" + xh + "{k}, {acc})", gl + " * " + xh)
-          .sum(named(prefix, "sumX"), "{acc}.add(" + xh + "{k})", xh);
-    }
-    return RowPass.of("pass 1: g = dy" + (c.weight() ? "·weight" : "") + "; Σg·x")
-        .step("var " + gl + "{k} = " + g + ";", "float " + gl + " = " + gs + ";")
-        .sum(named(prefix, "sumGx"), gl + "{k}.fma(" + x + ", {acc})", gl + " * " + xs);
-  }
-
-  /** The sums {@link #backwardFirstPass} declares, in order. */
-  public static java.util.List<String> backwardFirstPassSums(Config c, String prefix) {
-    return c.centered()
-        ? java.util.List.of(named(prefix, "sumG"), named(prefix, "sumGx"), named(prefix, "sumX"))
-        : java.util.List.of(named(prefix, "sumGx"));
-  }
-
-  /**
-   * The backward of a row after its {@link #backwardFirstPass} (whose sums are in scope): the means, then
-   * pass 2. {@code fused}, when not null, runs in pass 2's loop (the next row's first pass).
-   */
-  public static CodeBlock backwardAfterFirstPass(
-      Config c, Row xRow, Row dyRow, Row dxRow, Row residual, Row scaled, RowPass fused) {
     String x = xRow.vector();
     String xs = xRow.scalar();
     String dyv0 = dyRow.vector();
     String dys0 = dyRow.scalar();
+    String g = c.weight() ? dyv0 + ".mul(" + load("weight", "{j}") + ")" : dyv0;
+    String gs = c.weight() ? dys0 + " * weight[{j}]" : dys0;
     CodeBlock.Builder b = CodeBlock.builder();
     if (c.centered()) {
+      b.add(RowPass.of("pass 1: xhat = (x - mean)·rstd, g = dy" + (c.weight() ? "·weight" : "") + "; Σg, Σg·xhat, Σxhat")
+          .step("var xh{k} = " + x + ".sub(m).mul(rs);", "float xh = (" + xs + " - m) * rs;")
+          .step("var g{k} = " + g + ";", "float g = " + gs + ";")
+          .sum("sumG", "{acc}.add(g{k})", "g")
+          .sum("sumGx", "g{k}.fma(xh{k}, {acc})", "g * xh")
+          .sum("sumX", "{acc}.add(xh{k})", "xh")
+          .code());
       b.add("// the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)\n");
       b.addStatement("float e = sumX / HIDDEN");
       b.addStatement("float meanG = sumG / HIDDEN");
       b.addStatement("float meanGx = (sumGx - e * sumG) / HIDDEN");
     } else {
+      b.add(RowPass.of("pass 1: g = dy" + (c.weight() ? "·weight" : "") + "; Σg·x")
+          .step("var g{k} = " + g + ";", "float g = " + gs + ";")
+          .sum("sumGx", "g{k}.fma(" + x + ", {acc})", "g * " + xs)
+          .code());
       b.addStatement("float meanGx = sumGx * rs / HIDDEN");
     }
     b.addStatement("var negMeanGx = $T.broadcast(SPECIES, -meanGx)", Vectors.FLOAT_VECTOR);
@@ -307,9 +272,6 @@ public final class RowNormKernels {
     }
     if (c.bias()) {
       pass2.step("dy{k}.add(" + load("dbias", "{j}") + ").intoArray(dbias, {j});", "dbias[{j}] += dyv;");
-    }
-    if (fused != null) {
-      pass2.fuse(fused);
     }
     b.add(pass2.code());
     return b.build();
