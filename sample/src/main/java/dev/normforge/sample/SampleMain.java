@@ -45,7 +45,7 @@ public final class SampleMain {
         r.forwardNsPerRow, r.backwardNsPerRow);
     ok &= r.forwardError <= MAX_ERROR && r.backwardError <= MAX_ERROR;
     System.out.println("(error: largest |float - float64| / (1 + |float64|); ns/row: median of a short timing, "
-        + "one thread, " + ROWS + " rows — the benchmarks module measures speed properly)");
+        + dev.normforge.runtime.RowParallel.shared().threads() + " thread(s), " + ROWS + " rows — the benchmarks module measures speed properly)");
     System.out.println();
     ok &= BlockStacksMain.run();
     if (!ok) {
