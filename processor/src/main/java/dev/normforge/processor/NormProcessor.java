@@ -34,9 +34,6 @@ import javax.lang.model.element.TypeElement;
  */
 @AutoService(Processor.class)
 public final class NormProcessor extends AbstractProcessor {
-  private static final String NORM_MODEL = "dev.normforge.annotations.NormModel";
-  private static final String NORM = "dev.normforge.annotations.Norm";
-
   /** Models already handled, by qualified name: each is read and written once per compilation. */
   private final Set<String> done = new HashSet<>();
 
@@ -99,8 +96,8 @@ public final class NormProcessor extends AbstractProcessor {
    */
   private Map<TypeElement, List<Element>> modelsOf(RoundEnvironment round) {
     Map<TypeElement, List<Element>> models = new LinkedHashMap<>();
-    TypeElement normModel = processingEnv.getElementUtils().getTypeElement(NORM_MODEL);
-    TypeElement norm = processingEnv.getElementUtils().getTypeElement(NORM);
+    TypeElement normModel = processingEnv.getElementUtils().getTypeElement(ModelReader.NORM_MODEL);
+    TypeElement norm = processingEnv.getElementUtils().getTypeElement(ModelReader.NORM);
     if (normModel != null) {
       for (Element e : round.getElementsAnnotatedWith(normModel)) {
         if (e instanceof TypeElement t) {

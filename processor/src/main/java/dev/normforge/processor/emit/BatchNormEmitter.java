@@ -1,6 +1,5 @@
 package dev.normforge.processor.emit;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
@@ -20,12 +19,11 @@ import javax.lang.model.element.Modifier;
 public final class BatchNormEmitter {
   private BatchNormEmitter() {}
 
-  static final ClassName BATCH_NORM_BASE = ClassName.get(RuntimeTypes.PACKAGE, "BatchNormBase");
 
   public static TypeSpec.Builder emit(SiteSpec site) {
     TypeSpec.Builder type = TypeSpec.classBuilder(site.className())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .superclass(BATCH_NORM_BASE)
+        .superclass(RuntimeTypes.BATCH_NORM_BASE)
         .addJavadoc(javadoc(site));
     addConstants(type, site);
     type.addMethod(MethodSpec.constructorBuilder()
@@ -46,7 +44,7 @@ public final class BatchNormEmitter {
     boolean pre = site.placement() == dev.normforge.annotations.Placement.PRE;
     TypeSpec.Builder type = TypeSpec.classBuilder(site.className())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .superclass(BATCH_NORM_BLOCK)
+        .superclass(RuntimeTypes.BATCH_NORM_BLOCK)
         .addJavadoc(CodeBlock.builder()
             .add("A $L residual block around BatchNorm: {@code $L}, with the BatchNorm below.\n\n",
                 pre ? "Pre-Norm" : "Post-Norm", pre ? "out = alpha·x + F(BatchNorm(x))" : "out = BatchNorm(alpha·x + F(x))")
@@ -66,7 +64,7 @@ public final class BatchNormEmitter {
         .build());
     TypeSpec.Builder norm = TypeSpec.classBuilder("Norm")
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
-        .superclass(BATCH_NORM_BASE)
+        .superclass(RuntimeTypes.BATCH_NORM_BASE)
         .addJavadoc("The block's BatchNorm, specialized for {@code HIDDEN}.\n");
     norm.addMethod(MethodSpec.constructorBuilder()
         .addStatement("super(HIDDEN, EPS, MOMENTUM, $L, $L)", site.affine(), site.bias())
@@ -75,7 +73,6 @@ public final class BatchNormEmitter {
     return type.addType(norm.build());
   }
 
-  static final ClassName BATCH_NORM_BLOCK = ClassName.get(RuntimeTypes.PACKAGE, "BatchNormBlock");
 
   /** HIDDEN, EPS, MOMENTUM and the loop constants the kernels are bounded by. */
   private static void addConstants(TypeSpec.Builder type, SiteSpec site) {

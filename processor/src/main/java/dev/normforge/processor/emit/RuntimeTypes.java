@@ -10,4 +10,6 @@ final class RuntimeTypes {
   static final ClassName ROW_NORM_LAYER = ClassName.get(PACKAGE, "RowNormLayer");
   static final ClassName PRE_NORM_BLOCK = ClassName.get(PACKAGE, "PreNormBlock");
   static final ClassName POST_NORM_BLOCK = ClassName.get(PACKAGE, "PostNormBlock");
+  static final ClassName BATCH_NORM_BASE = ClassName.get(PACKAGE, "BatchNormBase");
+  static final ClassName BATCH_NORM_BLOCK = ClassName.get(PACKAGE, "BatchNormBlock");
 }

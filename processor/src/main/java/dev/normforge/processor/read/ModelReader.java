@@ -24,8 +24,9 @@ import javax.lang.model.util.Elements;
  * after an error, so one build shows all of them; returns null when anything was wrong.
  */
 public final class ModelReader {
-  static final String NORM_MODEL = "dev.normforge.annotations.NormModel";
-  static final String NORM = "dev.normforge.annotations.Norm";
+  /** The qualified names of the two annotations, read through mirrors (the processor never loads them). */
+  public static final String NORM_MODEL = "dev.normforge.annotations.NormModel";
+  public static final String NORM = "dev.normforge.annotations.Norm";
 
   /** Largest accepted hidden size: larger is surely a typo (a row of 4 MiB). */
   public static final int MAX_HIDDEN = 1 << 20;
@@ -294,9 +295,10 @@ public final class ModelReader {
     String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
     String qualified = pkg.isEmpty() ? spec.className() : pkg + "." + spec.className();
     int earlier = names.indexOf(spec.className());
+    TypeElement existing = elements.getTypeElement(qualified);
     if (earlier >= 0) {
       reporter.report(Diagnostic.NAME_CLASH, site, qualified, "the one generated for the site before it");
-    } else if (elements.getTypeElement(qualified) != null && !isOurs(elements.getTypeElement(qualified))) {
+    } else if (existing != null && !isOurs(existing)) {
       reporter.report(Diagnostic.NAME_EXISTS, site, spec.className(), qualified);
     }
     names.add(spec.className());
