@@ -5,6 +5,7 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.normforge.processor.contract.RuntimeTypes;
 import dev.normforge.processor.kernel.BatchNormKernels;
 import dev.normforge.processor.kernel.ColumnPass;
 import dev.normforge.processor.kernel.Vectors;

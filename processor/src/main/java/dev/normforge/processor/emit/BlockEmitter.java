@@ -6,6 +6,7 @@ import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.normforge.annotations.Placement;
+import dev.normforge.processor.contract.RuntimeTypes;
 import dev.normforge.processor.kernel.RowNormKernels;
 import dev.normforge.processor.kernel.RowNormKernels.Row;
 import dev.normforge.processor.kernel.Vectors;

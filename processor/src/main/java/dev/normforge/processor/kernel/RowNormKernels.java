@@ -1,7 +1,7 @@
 package dev.normforge.processor.kernel;
 
-import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
+import dev.normforge.processor.contract.RuntimeTypes;
 
 /**
  * LayerNorm and RMSNorm over one row, composed from {@link RowPass}es. Each method returns statements for
@@ -17,8 +17,6 @@ import com.palantir.javapoet.CodeBlock;
  */
 public final class RowNormKernels {
   private RowNormKernels() {}
-
-  private static final ClassName ROW_STATS = ClassName.get("dev.normforge.runtime", "RowStats");
 
   /** What a row norm's kernels depend on. */
   public record Config(boolean centered, boolean weight, boolean bias) {}
@@ -124,10 +122,10 @@ public final class RowNormKernels {
       b.addStatement("rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / HIDDEN - (double) shift * shift) + EPS))");
       b.nextControlFlow("else");
       b.add("// a constant row, squares that under- or overflow float, NaN or infinity: statistics in double\n");
-      b.addStatement("double md = $T.mean($L, $L, HIDDEN)", ROW_STATS, src, so);
+      b.addStatement("double md = $T.mean($L, $L, HIDDEN)", RuntimeTypes.ROW_STATS, src, so);
       b.addStatement("m = (float) md");
       b.addStatement("shift = (float) (md - m)");
-      b.addStatement("rs = (float) $T.rstd($L, $L, HIDDEN, md, EPS)", ROW_STATS, src, so);
+      b.addStatement("rs = (float) $T.rstd($L, $L, HIDDEN, md, EPS)", RuntimeTypes.ROW_STATS, src, so);
       b.endControlFlow();
     } else {
       b.addStatement("float rs");
@@ -135,7 +133,7 @@ public final class RowNormKernels {
       b.addStatement("rs = (float) (1.0 / Math.sqrt((double) sumSq / HIDDEN + EPS))");
       b.nextControlFlow("else");
       b.add("// an all-zero row, squares that under- or overflow float, NaN or infinity: statistics in double\n");
-      b.addStatement("rs = (float) $T.rstd($L, $L, HIDDEN, 0.0, EPS)", ROW_STATS, src, so);
+      b.addStatement("rs = (float) $T.rstd($L, $L, HIDDEN, 0.0, EPS)", RuntimeTypes.ROW_STATS, src, so);
       b.endControlFlow();
     }
     return b.build();

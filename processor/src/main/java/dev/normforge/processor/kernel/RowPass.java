@@ -1,6 +1,7 @@
 package dev.normforge.processor.kernel;
 
 import com.palantir.javapoet.CodeBlock;
+import dev.normforge.processor.contract.RuntimeTypes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -122,7 +123,7 @@ public final class RowPass {
     String v = name + "V";
     b.addStatement("$T $L = $L0.add($L1).add($L2.add($L3))", Vectors.FLOAT_VECTOR, v, name, name, name, name);
     for (int distance = 32; distance >= 1; distance /= 2) {
-      b.addStatement("if (LANES > $L) $L = $L.add($L.rearrange($T.SWAP_$L))", distance, v, v, v, Vectors.LANES_SUM,
+      b.addStatement("if (LANES > $L) $L = $L.add($L.rearrange($T.SWAP_$L))", distance, v, v, v, RuntimeTypes.LANES,
           distance);
     }
     b.addStatement("$L = $L.lane(0)", name, v);

@@ -16,8 +16,6 @@ public final class Vectors {
 
   public static final ClassName FLOAT_VECTOR = ClassName.get("jdk.incubator.vector", "FloatVector");
   public static final ClassName SPECIES_TYPE = ClassName.get("jdk.incubator.vector", "VectorSpecies");
-  /** Holds the shuffles that sum a vector's lanes in a fixed order (reduceLanes(ADD) does not promise one). */
-  public static final ClassName LANES_SUM = ClassName.get("dev.normforge.runtime", "Lanes");
 
   /**
    * {@code SPECIES}, {@code LANES}, {@code UNROLLED_STEP}, {@code UNROLLED_BOUND}, {@code VECTOR_BOUND},

@@ -1,8 +1,10 @@
 package dev.normforge.processor.read;
 
+import com.palantir.javapoet.ClassName;
 import dev.normforge.annotations.NormType;
 import dev.normforge.annotations.Placement;
 import dev.normforge.annotations.Stack;
+import dev.normforge.processor.contract.RuntimeTypes;
 import dev.normforge.processor.model.ModelSpec;
 import dev.normforge.processor.model.SiteSpec;
 import dev.normforge.runtime.DeepNet;
@@ -33,8 +35,6 @@ public final class ModelReader {
 
   /** Largest accepted layer count (DeepNet went to 1,000; this leaves room). */
   public static final int MAX_LAYERS = 100_000;
-
-  private static final String RUNTIME = "dev.normforge.runtime.";
 
   private final Elements elements;
   private final Reporter reporter;
@@ -264,31 +264,31 @@ public final class ModelReader {
     if (type == NormType.DEEP) {
       return Placement.POST;
     }
-    return isRuntimeType(declared, "ResidualBlock") ? Placement.PRE : Placement.NONE;
+    return isRuntimeType(declared, RuntimeTypes.RESIDUAL_BLOCK) ? Placement.PRE : Placement.NONE;
   }
 
   private void checkDeclaredType(
       Element site, AnnotationValues norm, NormType type, Placement placement, TypeMirror declared) {
-    String expected = expectedType(type, placement);
+    ClassName expected = expectedType(type, placement);
     if (!isRuntimeType(declared, expected)) {
       String what = placement == Placement.NONE
           ? "a standalone " + type + " norm" : "a " + placement + " " + type + " block";
       reporter.report(Diagnostic.RETURN_TYPE, site, null, null, describe(site),
-          site.getKind() == ElementKind.METHOD ? "return" : "have the type", expected, what, declared);
+          site.getKind() == ElementKind.METHOD ? "return" : "have the type", expected.simpleName(), what, declared);
     }
   }
 
   /** The runtime interface a site's declared type must be, given its type and placement. */
-  static String expectedType(NormType type, Placement placement) {
+  static ClassName expectedType(NormType type, Placement placement) {
     if (placement != Placement.NONE) {
-      return "ResidualBlock";
+      return RuntimeTypes.RESIDUAL_BLOCK;
     }
-    return type == NormType.BATCH ? "BatchNormLayer" : "NormLayer";
+    return type == NormType.BATCH ? RuntimeTypes.BATCH_NORM_LAYER : RuntimeTypes.NORM_LAYER;
   }
 
-  private static boolean isRuntimeType(TypeMirror type, String simpleName) {
+  private static boolean isRuntimeType(TypeMirror type, ClassName name) {
     return type.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(RUNTIME + simpleName);
+        && ((TypeElement) ((DeclaredType) type).asElement()).getQualifiedName().contentEquals(name.canonicalName());
   }
 
   private void checkName(TypeElement owner, Element site, SiteSpec spec, List<String> names) {

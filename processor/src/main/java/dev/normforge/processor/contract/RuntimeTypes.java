@@ -1,0 +1,30 @@
+package dev.normforge.processor.contract;
+
+import com.palantir.javapoet.ClassName;
+
+/**
+ * Every runtime type the processor names, in one place: the user API types a site must declare, and the
+ * types generated code extends or calls. The processor never loads them; it writes their names.
+ */
+public final class RuntimeTypes {
+  private RuntimeTypes() {}
+
+  /** The user API. */
+  public static final String API = "dev.normforge.runtime";
+  /** What generated code extends or calls: public for it, not API. */
+  public static final String SUPPORT = "dev.normforge.runtime";
+
+  public static final ClassName NORM_LAYER = ClassName.get(API, "NormLayer");
+  public static final ClassName BATCH_NORM_LAYER = ClassName.get(API, "BatchNormLayer");
+  public static final ClassName RESIDUAL_BLOCK = ClassName.get(API, "ResidualBlock");
+
+  public static final ClassName ROW_NORM_LAYER = ClassName.get(SUPPORT, "RowNormLayer");
+  public static final ClassName PRE_NORM_BLOCK = ClassName.get(SUPPORT, "PreNormBlock");
+  public static final ClassName POST_NORM_BLOCK = ClassName.get(SUPPORT, "PostNormBlock");
+  public static final ClassName BATCH_NORM_BASE = ClassName.get(SUPPORT, "BatchNormBase");
+  public static final ClassName BATCH_NORM_BLOCK = ClassName.get(SUPPORT, "BatchNormBlock");
+  /** The double-precision slow path of a row's statistics. */
+  public static final ClassName ROW_STATS = ClassName.get(SUPPORT, "RowStats");
+  /** The shuffles that sum a vector's lanes in a fixed order (reduceLanes(ADD) does not promise one). */
+  public static final ClassName LANES = ClassName.get(SUPPORT, "Lanes");
+}
