@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * RMSNorm over rows of 100 features, specialized for that size (Vector API).
  *
- * <p>Forward: {@code y = x·rstd·weight, rstd = 1/sqrt(mean(x²) + eps)}.
+ * <p>Forward: {@code y = x·rstd·weight}, {@code rstd = 1/sqrt(mean(x²) + eps)}.
  * Backward, with {@code g = dy·weight} and {@code xhat = x·rstd}:
  * {@code dx = rstd·(g - xhat·mean(g·xhat))}, {@code dweight += Σ dy·xhat}.
  *
@@ -70,7 +70,7 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
   private final float[] weight;
 
   /**
-   * A new layer with weight 1 and bias 0 and zero gradients.
+   * A new layer with weight 1.0 and zero gradients.
    */
   public TinyGptAttentionNorm() {
     super(HIDDEN, EPS, false, true, false);
@@ -113,7 +113,7 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
       sumSq = sumSqV.lane(0);
       for (; j < HIDDEN; j++) {
         float v = x[xOff + r0 * HIDDEN + j];
-        sumSq += v * v;
+        sumSq = Math.fma(v, v, sumSq);
       }
     }
     for (int r = r0; r < r1; r++) {
@@ -162,9 +162,9 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
         if (LANES > 1) nextSumSqV = nextSumSqV.add(nextSumSqV.rearrange(Lanes.SWAP_1));
         nextSumSq = nextSumSqV.lane(0);
         for (; j < HIDDEN; j++) {
-          y[yo + j] = (x[xo + j] * rs) * weight[j];
+          y[yo + j] = x[xo + j] * rs * weight[j];
           float nextv = x[next + j];
-          nextSumSq += nextv * nextv;
+          nextSumSq = Math.fma(nextv, nextv, nextSumSq);
         }
       }
       sumSq = nextSumSq;
@@ -212,43 +212,50 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
         sumGx = sumGxV.lane(0);
         for (; j < HIDDEN; j++) {
           float g = dy[dyo + j] * weight[j];
-          sumGx += g * x[xo + j];
+          sumGx = Math.fma(g, x[xo + j], sumGx);
         }
       }
       float meanGx = sumGx * rs / HIDDEN;
-      var negMeanGx = FloatVector.broadcast(SPECIES, -meanGx);
+      float negMeanGx = -meanGx;
       // pass 2: dx = rstd·(g - xhat·mean(g·xhat)); dweight += dy·xhat
       {
+        var negMeanGxV = FloatVector.broadcast(SPECIES, negMeanGx);
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+          var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
           var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
-          xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j))).mul(rs).intoArray(dx, dxo + j);
-          dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
-          var dy1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
+          var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
+          xh0.fma(negMeanGxV, g0).mul(rs).intoArray(dx, dxo + j);
+          dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+          var dyv1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
           var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).mul(rs);
-          xh1.fma(negMeanGx, dy1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES))).mul(rs).intoArray(dx, dxo + j + LANES);
-          dy1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
-          var dy2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
+          var g1 = dyv1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
+          xh1.fma(negMeanGxV, g1).mul(rs).intoArray(dx, dxo + j + LANES);
+          dyv1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
+          var dyv2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
           var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).mul(rs);
-          xh2.fma(negMeanGx, dy2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES))).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
-          dy2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
-          var dy3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
+          var g2 = dyv2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
+          xh2.fma(negMeanGxV, g2).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
+          dyv2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
+          var dyv3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
           var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).mul(rs);
-          xh3.fma(negMeanGx, dy3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES))).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
-          dy3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
+          var g3 = dyv3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
+          xh3.fma(negMeanGxV, g3).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
+          dyv3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
         }
         for (; j < VECTOR_BOUND; j += LANES) {
-          var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+          var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
           var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
-          xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j))).mul(rs).intoArray(dx, dxo + j);
-          dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+          var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
+          xh0.fma(negMeanGxV, g0).mul(rs).intoArray(dx, dxo + j);
+          dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
         }
         for (; j < HIDDEN; j++) {
           float dyv = dy[dyo + j];
           float xh = x[xo + j] * rs;
-          dx[dxo + j] = (dyv * weight[j] - xh * meanGx) * rs;
-          dweight[j] += dyv * xh;
+          float g = dyv * weight[j];
+          dx[dxo + j] = Math.fma(xh, negMeanGx, g) * rs;
+          dweight[j] = Math.fma(dyv, xh, dweight[j]);
         }
       }
     }

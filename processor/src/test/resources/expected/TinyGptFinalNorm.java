@@ -10,7 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * LayerNorm over rows of 100 features, specialized for that size (Vector API).
  *
- * <p>Forward: {@code y = (x - mean)·rstd·weight + bias, rstd = 1/sqrt(var + eps), mean and biased var over the row}.
+ * <p>Forward: {@code y = (x - mean)·rstd·weight + bias}, {@code rstd = 1/sqrt(var + eps), mean and biased var over the row}.
  * Backward, with {@code g = dy·weight} and {@code xhat = (x - mean)·rstd}:
  * {@code dx = rstd·(g - mean(g) - xhat·mean(g·xhat))}, {@code dweight += Σ dy·xhat}, {@code dbias += Σ dy}.
  *
@@ -75,7 +75,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
   private final float[] bias;
 
   /**
-   * A new layer with weight 1 and bias 0 and zero gradients.
+   * A new layer with weight 1.0 and bias 0 and zero gradients.
    */
   public TinyGptFinalNorm() {
     super(HIDDEN, EPS, true, true, true);
@@ -165,7 +165,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         for (; j < HIDDEN; j++) {
           float d = x[xo + j] - m;
           dev += d;
-          devSq += d * d;
+          devSq = Math.fma(d, d, devSq);
         }
       }
       float shift = dev / HIDDEN;
@@ -179,9 +179,9 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         shift = (float) (md - m);
         rs = (float) RowStats.rstd(x, xo, HIDDEN, md, EPS);
       }
+      float c = -shift * rs;
       // the last row re-reads itself (from cache) instead, and the sum is not used
       int next = r + 1 < r1 ? xo + HIDDEN : xo;
-      float c = -shift * rs;
       // pass 3: y = (x - mean)·rstd·weight + bias; with pass 1 of the next row
       float nextSum;
       {
@@ -211,7 +211,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         if (LANES > 1) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_1));
         nextSum = nextSumV.lane(0);
         for (; j < HIDDEN; j++) {
-          y[yo + j] = ((x[xo + j] - m) * rs + c) * weight[j] + bias[j];
+          y[yo + j] = Math.fma(Math.fma(x[xo + j] - m, rs, c), weight[j], bias[j]);
           nextSum += x[next + j];
         }
       }
@@ -297,7 +297,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           float xh = (x[xo + j] - m) * rs;
           float g = dy[dyo + j] * weight[j];
           sumG += g;
-          sumGx += g * xh;
+          sumGx = Math.fma(g, xh, sumGx);
           sumX += xh;
         }
       }
@@ -305,45 +305,52 @@ public final class TinyGptFinalNorm extends RowNormLayer {
       float e = sumX / HIDDEN;
       float meanG = sumG / HIDDEN;
       float meanGx = (sumGx - e * sumG) / HIDDEN;
-      var negMeanGx = FloatVector.broadcast(SPECIES, -meanGx);
+      float negMeanGx = -meanGx;
       // pass 2: dx = rstd·(g - mean(g) - xhat·mean(g·xhat)); dweight += dy·xhat; dbias += dy
       {
+        var negMeanGxV = FloatVector.broadcast(SPECIES, negMeanGx);
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+          var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
           var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs).sub(e);
-          xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j)).sub(meanG)).mul(rs).intoArray(dx, dxo + j);
-          dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
-          dy0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
-          var dy1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
+          var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
+          xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs).intoArray(dx, dxo + j);
+          dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+          dyv0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
+          var dyv1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
           var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs).sub(e);
-          xh1.fma(negMeanGx, dy1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + LANES);
-          dy1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
-          dy1.add(FloatVector.fromArray(SPECIES, dbias, j + LANES)).intoArray(dbias, j + LANES);
-          var dy2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
+          var g1 = dyv1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
+          xh1.fma(negMeanGxV, g1.sub(meanG)).mul(rs).intoArray(dx, dxo + j + LANES);
+          dyv1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
+          dyv1.add(FloatVector.fromArray(SPECIES, dbias, j + LANES)).intoArray(dbias, j + LANES);
+          var dyv2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
           var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs).sub(e);
-          xh2.fma(negMeanGx, dy2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
-          dy2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
-          dy2.add(FloatVector.fromArray(SPECIES, dbias, j + 2 * LANES)).intoArray(dbias, j + 2 * LANES);
-          var dy3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
+          var g2 = dyv2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
+          xh2.fma(negMeanGxV, g2.sub(meanG)).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
+          dyv2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
+          dyv2.add(FloatVector.fromArray(SPECIES, dbias, j + 2 * LANES)).intoArray(dbias, j + 2 * LANES);
+          var dyv3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
           var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs).sub(e);
-          xh3.fma(negMeanGx, dy3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES)).sub(meanG)).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
-          dy3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
-          dy3.add(FloatVector.fromArray(SPECIES, dbias, j + 3 * LANES)).intoArray(dbias, j + 3 * LANES);
+          var g3 = dyv3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
+          xh3.fma(negMeanGxV, g3.sub(meanG)).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
+          dyv3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
+          dyv3.add(FloatVector.fromArray(SPECIES, dbias, j + 3 * LANES)).intoArray(dbias, j + 3 * LANES);
         }
         for (; j < VECTOR_BOUND; j += LANES) {
-          var dy0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+          var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
           var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs).sub(e);
-          xh0.fma(negMeanGx, dy0.mul(FloatVector.fromArray(SPECIES, weight, j)).sub(meanG)).mul(rs).intoArray(dx, dxo + j);
-          dy0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
-          dy0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
+          var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
+          xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs).intoArray(dx, dxo + j);
+          dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+          dyv0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
         }
         for (; j < HIDDEN; j++) {
           float dyv = dy[dyo + j];
           float xh = (x[xo + j] - m) * rs - e;
-          dx[dxo + j] = (dyv * weight[j] - meanG - xh * meanGx) * rs;
-          dweight[j] += dyv * xh;
-          dbias[j] += dyv;
+          float g = dyv * weight[j];
+          dx[dxo + j] = Math.fma(xh, negMeanGx, g - meanG) * rs;
+          dweight[j] = Math.fma(dyv, xh, dweight[j]);
+          dbias[j] = dyv + dbias[j];
         }
       }
     }

@@ -1,7 +1,7 @@
 package dev.normforge.processor;
 
 import com.google.auto.service.AutoService;
-import com.palantir.javapoet.TypeSpec;
+import dev.normforge.processor.emit.RowNormEmitter;
 import dev.normforge.processor.emit.SourceWriter;
 import dev.normforge.processor.emit.SiteEmitter;
 import dev.normforge.processor.model.ModelSpec;
@@ -47,6 +47,18 @@ public final class NormProcessor extends AbstractProcessor {
     return Set.of("*");
   }
 
+  /**
+   * {@value #RUNTIME_SIZED}: with {@code -Anormforge.runtimeSized=true}, every standalone LayerNorm/RMSNorm
+   * site also gets {@code <Site>RuntimeSized}, its kernels with the row length a constructor argument: the
+   * benchmarks' baseline, rendered from the same recipe.
+   */
+  public static final String RUNTIME_SIZED = "normforge.runtimeSized";
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(RUNTIME_SIZED);
+  }
+
   @Override
   public SourceVersion getSupportedSourceVersion() {
     return SourceVersion.latestSupported();
@@ -79,9 +91,12 @@ public final class NormProcessor extends AbstractProcessor {
         return;
       }
       SourceWriter writer = new SourceWriter(processingEnv.getFiler());
+      boolean runtimeSized = Boolean.parseBoolean(processingEnv.getOptions().get(RUNTIME_SIZED));
       for (SiteSpec site : spec.sites()) {
-        TypeSpec.Builder type = SiteEmitter.emit(site);
-        writer.write(spec.packageName(), type, site.origin(), owner);
+        writer.write(spec.packageName(), SiteEmitter.emit(site), site.origin(), owner);
+        if (runtimeSized && SiteEmitter.hasRuntimeSizedForm(site)) {
+          writer.write(spec.packageName(), RowNormEmitter.emitRuntimeSized(site), site.origin(), owner);
+        }
       }
     } catch (IOException e) {
       reporter.report(Diagnostic.INTERNAL, owner, "could not write a generated file: " + e.getMessage());

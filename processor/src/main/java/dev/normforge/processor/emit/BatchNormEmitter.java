@@ -5,11 +5,13 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.normforge.processor.contract.KernelContract;
 import dev.normforge.processor.contract.RuntimeTypes;
-import dev.normforge.processor.kernel.BatchNormKernels;
 import dev.normforge.processor.kernel.ColumnPass;
-import dev.normforge.processor.kernel.Vectors;
+import dev.normforge.processor.kernel.Layout;
+import dev.normforge.processor.model.BatchNormRecipe;
 import dev.normforge.processor.model.SiteSpec;
+import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -82,32 +84,17 @@ public final class BatchNormEmitter {
     type.addField(FieldSpec.builder(TypeName.DOUBLE, "MOMENTUM", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The running statistics' update rate.\n")
         .initializer("$L", site.momentum()).build());
-    type.addFields(Vectors.loopConstants());
+    type.addFields(Layout.vectorConstants());
+    type.addFields(Layout.SPECIALIZED.boundFields(List.of(Layout.Extent.ROW)));
     type.addFields(ColumnPass.loopConstants());
   }
 
   /** The four kernels {@code BatchNormBase} calls. */
   private static void addKernels(TypeSpec.Builder type) {
-    type.addMethod(kernel("statsRows", BatchNormKernels.stats(),
-        "x", "xOff", "r0", "r1", "shift", "sum", "sumSq"));
-    type.addMethod(kernel("normalizeRows", BatchNormKernels.normalize(),
-        "x", "xOff", "y", "yOff", "r0", "r1", "shift", "scale", "offset"));
-    type.addMethod(kernel("gradientSumsRows", BatchNormKernels.gradientSums(),
-        "x", "xOff", "dy", "dyOff", "r0", "r1", "center", "sumDy", "sumDyXc", "sumXc"));
-    type.addMethod(kernel("backwardRows", BatchNormKernels.backward(),
-        "x", "xOff", "dy", "dyOff", "dx", "dxOff", "r0", "r1", "center", "coefA", "coefB", "coefC"));
-  }
-
-  /** An override of a base-class kernel; parameters ending in {@code Off} or named {@code r0}/{@code r1} are ints. */
-  private static MethodSpec kernel(String name, CodeBlock body, String... parameters) {
-    MethodSpec.Builder m = MethodSpec.methodBuilder(name)
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PROTECTED);
-    for (String p : parameters) {
-      boolean index = p.endsWith("Off") || p.equals("r0") || p.equals("r1");
-      m.addParameter(index ? TypeName.INT : RowNormEmitter.FLOATS, p);
-    }
-    return m.addCode(body).build();
+    type.addMethod(KernelContract.BATCH_STATS.implement(BatchNormRecipe.stats()));
+    type.addMethod(KernelContract.BATCH_NORMALIZE.implement(BatchNormRecipe.normalize()));
+    type.addMethod(KernelContract.BATCH_GRADIENT_SUMS.implement(BatchNormRecipe.gradientSums()));
+    type.addMethod(KernelContract.BATCH_BACKWARD.implement(BatchNormRecipe.backward()));
   }
 
   static CodeBlock javadoc(SiteSpec site) {

@@ -8,17 +8,11 @@ final class Javadocs {
   private Javadocs() {}
 
   static CodeBlock rowNorm(SiteSpec site) {
-    String name = site.centered() ? "LayerNorm" : "RMSNorm";
-    String formula = site.centered()
-        ? "y = (x - mean)·rstd" + affine(site) + ", rstd = 1/sqrt(var + eps), mean and biased var over the row"
-        : "y = x·rstd" + affine(site) + ", rstd = 1/sqrt(mean(x²) + eps)";
     return CodeBlock.builder()
-        .add("$L over rows of $L features, specialized for that size (Vector API).\n\n", name, site.hidden())
-        .add("<p>Forward: {@code $L}.\n", formula)
-        .add("Backward, with {@code g = dy$L} and {@code xhat = $L}:\n", site.affine() ? "·weight" : "",
-            site.centered() ? "(x - mean)·rstd" : "x·rstd")
-        .add("{@code dx = rstd·(g$L - xhat·mean(g·xhat))}$L$L.\n\n", site.centered() ? " - mean(g)" : "",
-            site.affine() ? ", {@code dweight += Σ dy·xhat}" : "", site.bias() ? ", {@code dbias += Σ dy}" : "")
+        .add("$L over rows of $L features, specialized for that size (Vector API).\n\n", site.rowNorm().name(),
+            site.hidden())
+        .add(site.rowNorm().javadoc())
+        .add("\n")
         .add(configuration(site))
         .build();
   }
@@ -27,13 +21,13 @@ final class Javadocs {
     boolean pre = site.placement() == dev.normforge.annotations.Placement.PRE;
     String name = site.type() == dev.normforge.annotations.NormType.DEEP ? "DeepNorm (Post-LN with DeepNet's alpha)"
         : (pre ? "Pre-" : "Post-") + (site.centered() ? "LN" : "RMSNorm");
-    String norm = (site.centered() ? "LayerNorm" : "RMSNorm") + affine(site);
+    String norm = site.rowNorm().name();
     CodeBlock.Builder b = CodeBlock.builder()
         .add("A fused residual block, $L, over rows of $L features, specialized for that size (Vector API).\n\n",
             name, site.hidden())
         .add("<p>Forward: {@code $L}, with {@code norm} = $L ({@code $L}).\n",
             pre ? "out = alpha·x + F(norm(x))" : "out = norm(alpha·x + F(x))", norm,
-            site.centered() ? "(s - mean)·rstd" + affine(site) : "s·rstd" + affine(site));
+            site.rowNorm().outputFormula("s"));
     if (pre) {
       b.add("{@code h = norm(x)} is kept in the workspace for {@code F}'s backward; backward writes\n")
           .add("{@code dx = norm'(x)ᵀ·dh + alpha·dout} in one pass per row, with {@code dh} from {@code F.backward}.\n\n");
@@ -48,17 +42,14 @@ final class Javadocs {
 
   static CodeBlock configuration(SiteSpec site) {
     return CodeBlock.builder()
-        .add("<p>Configuration: type $L, placement $L, hidden $L, eps $L, weight $L, bias $L", site.type(),
-            site.placement(), site.hidden(), site.eps(), site.affine(), site.bias())
+        .add("<p>Configuration: type $L, placement $L, hidden $L, eps $L, $L", site.type(),
+            site.placement(), site.hidden(), site.eps(),
+            site.rowNorm() != null ? site.rowNorm().configuration() : "weight " + site.affine() + ", bias " + site.bias())
         .add(site.isBlock() ? ", alpha " + site.alpha() + ", beta " + site.beta()
             + (site.derivedConstants() ? " (DeepNet, " + site.stack().name().toLowerCase() + " stack)" : "") : "")
         .add(site.type() == dev.normforge.annotations.NormType.BATCH ? ", momentum " + site.momentum() : "")
         .add(".\n")
         .add("Generated from {@code $L}.\n", site.origin())
         .build();
-  }
-
-  private static String affine(SiteSpec site) {
-    return (site.affine() ? "·weight" : "") + (site.bias() ? " + bias" : "");
   }
 }

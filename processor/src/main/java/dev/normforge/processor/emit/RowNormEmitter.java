@@ -6,119 +6,115 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
+import dev.normforge.processor.contract.KernelContract;
 import dev.normforge.processor.contract.RuntimeTypes;
-import dev.normforge.processor.kernel.RowNormKernels;
-import dev.normforge.processor.kernel.Vectors;
+import dev.normforge.processor.kernel.Layout;
+import dev.normforge.processor.model.RowNormRecipe;
 import dev.normforge.processor.model.SiteSpec;
 import javax.lang.model.element.Modifier;
 
-/** A standalone LayerNorm or RMSNorm site -> a {@code RowNormLayer} subclass specialized for its hidden size. */
+/**
+ * A standalone row-norm site -> a {@code RowNormLayer} subclass specialized for its hidden size; on request
+ * ({@link #emitRuntimeSized}) also the same kernels with the size a constructor argument, the baseline
+ * that measures what specialization is worth.
+ */
 public final class RowNormEmitter {
   private RowNormEmitter() {}
 
   static final TypeName FLOATS = ArrayTypeName.of(TypeName.FLOAT);
 
   public static TypeSpec.Builder emit(SiteSpec site) {
-    RowNormKernels.Config c = config(site);
+    RowNormRecipe recipe = site.rowNorm();
     TypeSpec.Builder type = TypeSpec.classBuilder(site.className())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .superclass(RuntimeTypes.ROW_NORM_LAYER)
         .addJavadoc(Javadocs.rowNorm(site));
     SiteConstants.add(type, site);
-    type.addFields(Vectors.loopConstants());
-    addParameterFields(type, c);
+    addKernelConstants(type, site, Layout.SPECIALIZED);
+    addParameterFields(type, recipe);
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("A new layer with weight 1 and bias 0 and zero gradients.\n")
-        .addStatement("super(HIDDEN, EPS, $L, $L, $L)", c.centered(), c.weight(), c.bias())
-        .addCode(parameterFieldInit(c))
+        .addJavadoc("A new layer with $L and zero gradients.\n", initialValues(recipe))
+        .addStatement("super(HIDDEN, EPS, $L, $L, $L)", recipe.centered(), recipe.weight(), recipe.bias())
+        .addCode(parameterFieldInit(recipe))
         .build());
-    type.addMethod(normalizeRows(c));
-    type.addMethod(backwardRows(c));
+    RowKernels kernels = new RowKernels(recipe, Layout.SPECIALIZED);
+    type.addMethod(kernels.normalize(KernelContract.ROW_NORMALIZE));
+    type.addMethod(kernels.backward());
     return type;
   }
 
-  static RowNormKernels.Config config(SiteSpec site) {
-    return new RowNormKernels.Config(site.centered(), site.affine(), site.bias());
+  /**
+   * The class {@code <site>RuntimeSized}: the site's kernels rendered from the same recipe with the hidden
+   * size and loop bounds in final fields set by {@code new ...(hidden)}, for benchmarks.
+   */
+  public static TypeSpec.Builder emitRuntimeSized(SiteSpec site) {
+    RowNormRecipe recipe = site.rowNorm();
+    if (!recipe.statsExtent().equals(Layout.Extent.ROW)) {
+      throw new IllegalArgumentException("no run-time-sized form of " + recipe.name() + ": " + site.origin());
+    }
+    TypeSpec.Builder type = TypeSpec.classBuilder(site.className() + "RuntimeSized")
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .superclass(RuntimeTypes.ROW_NORM_LAYER)
+        .addJavadoc("{@link $L}'s kernels, rendered from the same recipe with the row length a run-time value: "
+            + "the baseline that measures what specialization is worth.\n\n", site.className())
+        .addJavadoc(Javadocs.rowNorm(site));
+    SiteConstants.addEps(type, site);
+    SiteConstants.addGuards(type);
+    type.addField(FieldSpec.builder(TypeName.INT, "hidden", Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("Features per row.\n").build());
+    addKernelConstants(type, site, Layout.RUNTIME_SIZED);
+    addParameterFields(type, recipe);
+    type.addMethod(MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(int.class, "hidden")
+        .addJavadoc("A new layer of {@code hidden} features with $L and zero gradients.\n", initialValues(recipe))
+        .addStatement("super(hidden, EPS, $L, $L, $L)", recipe.centered(), recipe.weight(), recipe.bias())
+        .addStatement("this.hidden = hidden")
+        .addCode(Layout.RUNTIME_SIZED.boundsInit(recipe.extents()))
+        .addCode(parameterFieldInit(recipe))
+        .build());
+    RowKernels kernels = new RowKernels(recipe, Layout.RUNTIME_SIZED);
+    type.addMethod(kernels.normalize(KernelContract.ROW_NORMALIZE));
+    type.addMethod(kernels.backward());
+    return type;
+  }
+
+  /** The recipe's constants, the vector constants and the loop bounds of its extents, in that order. */
+  static void addKernelConstants(TypeSpec.Builder type, SiteSpec site, Layout layout) {
+    RowNormRecipe recipe = site.rowNorm();
+    type.addFields(recipe.constants(site.hidden()));
+    type.addFields(Layout.vectorConstants());
+    type.addFields(layout.boundFields(recipe.extents()));
+    type.addMethods(recipe.helpers());
+  }
+
+  static String initialValues(RowNormRecipe recipe) {
+    String w = recipe.weight() ? "weight " + recipe.initialWeight() : "";
+    String b = recipe.bias() ? "bias 0" : "";
+    return w.isEmpty() && b.isEmpty() ? "no parameters" : w + (w.isEmpty() || b.isEmpty() ? "" : " and ") + b;
   }
 
   /** {@code weight} and {@code bias}: the parameters' value arrays, held directly for the kernels. */
-  static void addParameterFields(TypeSpec.Builder type, RowNormKernels.Config c) {
-    if (c.weight()) {
+  static void addParameterFields(TypeSpec.Builder type, RowNormRecipe recipe) {
+    if (recipe.weight()) {
       type.addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("{@code weight().value()}, read by the kernels.\n").build());
     }
-    if (c.bias()) {
+    if (recipe.bias()) {
       type.addField(FieldSpec.builder(FLOATS, "bias", Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("{@code bias().value()}, read by the kernels.\n").build());
     }
   }
 
-  static CodeBlock parameterFieldInit(RowNormKernels.Config c) {
+  static CodeBlock parameterFieldInit(RowNormRecipe recipe) {
     CodeBlock.Builder b = CodeBlock.builder();
-    if (c.weight()) {
+    if (recipe.weight()) {
       b.addStatement("this.weight = weight().value()");
     }
-    if (c.bias()) {
+    if (recipe.bias()) {
       b.addStatement("this.bias = bias().value()");
     }
     return b.build();
-  }
-
-  /** The row norm forward, shared with Pre-Norm blocks (which normalize x into their workspace). */
-  static MethodSpec normalizeRows(RowNormKernels.Config c) {
-    // Software-pipelined rows: the last pass of row r (from cache) also does pass 1 of row r + 1 (from
-    // memory), so DRAM keeps streaming while a long row is re-read; per row, the sums are unchanged.
-    String sum = RowNormKernels.firstPassSum(c, "");
-    CodeBlock.Builder body = CodeBlock.builder()
-        .beginControlFlow("if (r0 >= r1)").addStatement("return").endControlFlow()
-        .add(RowNormKernels.firstPass(c, "x", "xOff + r0 * HIDDEN", "").code())
-        .beginControlFlow("for (int r = r0; r < r1; r++)")
-        .addStatement("int xo = xOff + r * HIDDEN")
-        .addStatement("int yo = yOff + r * HIDDEN")
-        .add(RowNormKernels.statisticsAfterFirstPass(c, "x", "xo"))
-        .add("// the last row re-reads itself (from cache) instead, and the sum is not used\n")
-        .addStatement("int next = r + 1 < r1 ? xo + HIDDEN : xo")
-        .add(RowNormKernels.normalize(c, "x", "xo", "y", "yo", RowNormKernels.firstPass(c, "x", "next", "next")))
-        .addStatement("$L = $L", sum, RowNormKernels.firstPassSum(c, "next"))
-        .beginControlFlow("if (rstd != null)");
-    if (c.centered()) {
-      body.addStatement("mean[statsOff + r] = m + shift");
-    }
-    body.addStatement("rstd[statsOff + r] = rs").endControlFlow().endControlFlow();
-    return MethodSpec.methodBuilder("normalizeRows")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PROTECTED)
-        .addParameter(FLOATS, "x").addParameter(int.class, "xOff")
-        .addParameter(FLOATS, "y").addParameter(int.class, "yOff")
-        .addParameter(int.class, "r0").addParameter(int.class, "r1")
-        .addParameter(FLOATS, "mean").addParameter(FLOATS, "rstd").addParameter(int.class, "statsOff")
-        .addCode(body.build())
-        .build();
-  }
-
-  private static MethodSpec backwardRows(RowNormKernels.Config c) {
-    CodeBlock.Builder body = CodeBlock.builder()
-        .beginControlFlow("for (int r = r0; r < r1; r++)")
-        .addStatement("int xo = xOff + r * HIDDEN")
-        .addStatement("int dyo = dyOff + r * HIDDEN")
-        .addStatement("int dxo = dxOff + r * HIDDEN");
-    if (c.centered()) {
-      body.addStatement("float m = mean[statsOff + r]");
-    }
-    body.addStatement("float rs = rstd[statsOff + r]")
-        .add(RowNormKernels.backward(c))
-        .endControlFlow();
-    return MethodSpec.methodBuilder("backwardRows")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PROTECTED)
-        .addParameter(FLOATS, "x").addParameter(int.class, "xOff")
-        .addParameter(FLOATS, "dy").addParameter(int.class, "dyOff")
-        .addParameter(FLOATS, "dx").addParameter(int.class, "dxOff")
-        .addParameter(int.class, "r0").addParameter(int.class, "r1")
-        .addParameter(FLOATS, "mean").addParameter(FLOATS, "rstd").addParameter(int.class, "statsOff")
-        .addParameter(FLOATS, "dweight").addParameter(FLOATS, "dbias")
-        .addCode(body.build())
-        .build();
   }
 }

@@ -7,6 +7,12 @@ import dev.normforge.processor.model.SiteSpec;
 public final class SiteEmitter {
   private SiteEmitter() {}
 
+  /** Whether {@link RowNormEmitter#emitRuntimeSized} applies: a standalone row norm reading whole rows. */
+  public static boolean hasRuntimeSizedForm(SiteSpec site) {
+    return !site.isBlock() && site.rowNorm() != null
+        && site.rowNorm().statsExtent().equals(dev.normforge.processor.kernel.Layout.Extent.ROW);
+  }
+
   public static TypeSpec.Builder emit(SiteSpec site) {
     if (site.isBlock()) {
       return site.type() == dev.normforge.annotations.NormType.BATCH

@@ -6,13 +6,15 @@ import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.TypeName;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.function.IntFunction;
 import javax.lang.model.element.Modifier;
 
 /**
  * One SIMD pass over rows {@code [r0, r1)} of a row-major batch, vectorized across the {@code HIDDEN}
  * features (a row is contiguous) and organised by columns: the building block of per-feature kernels
- * such as BatchNorm's, where {@link RowPass} is per row.
+ * such as BatchNorm's, where {@link Pass} is per row.
  *
  * <p>Rows go in tiles of {@code TILE_ROWS}; within a tile, features go in blocks of a few vectors, and for
  * each block the rows of the tile are walked with the block's per-feature values (loaded once) and its
@@ -38,9 +40,9 @@ import javax.lang.model.element.Modifier;
  * }
  * </pre>
  *
- * Templates as in {@link RowPass}: {@code {j}} is the feature index of the vector (or scalar), {@code {k}}
- * the vector's slot in the block, {@code {acc}} the accumulator in a sum's update; row offsets declared with
- * {@link #rowOffset} are locals of the row loop.
+ * Steps are the kernel language's ({@link Expr}, as in {@link Pass}): written once, rendered for the lanes
+ * and for the tail. Row offsets declared with {@link #rowOffset} are locals of the row loop; per-feature
+ * values declared with {@link #feature} are locals of the block.
  */
 public final class ColumnPass {
   /** Rows walked per feature block before the next block: a few sequential streams at a time. */
@@ -51,11 +53,15 @@ public final class ColumnPass {
 
   private static final ClassName ARRAYS = ClassName.get("java.util", "Arrays");
 
+  private record Feature(String local, String array) {}
+
   private final String comment;
   private final List<String[]> offsets = new ArrayList<>();
-  private final List<String[]> features = new ArrayList<>();
-  private final List<String[]> steps = new ArrayList<>();
-  private final List<String[]> sums = new ArrayList<>();
+  private final List<Feature> features = new ArrayList<>();
+  private final List<Step> steps = new ArrayList<>();
+  /** Per sum step, the array its per-feature partials are written to. */
+  private final List<String> sumArrays = new ArrayList<>();
+  private final List<Step.Sum> sums = new ArrayList<>();
 
   private ColumnPass(String comment) {
     this.comment = comment;
@@ -81,31 +87,37 @@ public final class ColumnPass {
             .initializer("HIDDEN - HIDDEN % PAIR_STEP").build());
   }
 
-  /** Declares {@code int name = base + r * HIDDEN} in the row loop: the offset of row {@code r}. */
-  public ColumnPass rowOffset(String name, String base) {
+  /** Declares {@code int name = base + r * HIDDEN} in the row loop: the offset of row {@code r}; returns {@code name}. */
+  public String rowOffset(String name, String base) {
     offsets.add(new String[] {name, base});
-    return this;
+    return name;
   }
 
-  /** A per-feature value read from {@code array} once per block: {@code local{k}} (vector), {@code local} (scalar). */
-  public ColumnPass feature(String local, String array) {
-    features.add(new String[] {local, array});
-    return this;
+  /** A per-feature value read from {@code array} once per block, as the local {@code local}. */
+  public Expr feature(String local, String array) {
+    features.add(new Feature(local, array));
+    return Expr.local(local);
   }
 
-  /** A statement run for each row and vector ({@code vector}), and each row and tail feature ({@code scalar}). */
-  public ColumnPass step(String vector, String scalar) {
-    steps.add(new String[] {vector, scalar});
+  /** Defines a per-element local {@code name = value} for each row; returns it. */
+  public Expr let(String name, Expr value) {
+    steps.add(new Step.Let(name, value));
+    return Expr.local(name);
+  }
+
+  /** Writes {@code value} at the current feature of {@code target} (an {@link Expr#load}), for each row. */
+  public ColumnPass store(Expr target, Expr value) {
+    steps.add(new Step.Store((Expr.Load) target, value));
     return this;
   }
 
   /**
-   * A per-feature sum over the pass's rows, written to {@code array}: accumulators {@code acc{k}} updated
-   * by {@code vectorUpdate} (the new value given the old one, {@code {acc}}), and {@code acc += scalarTerm}
-   * in the tail.
+   * A per-feature sum of {@code term} over the pass's rows, in accumulators {@code acc0..}, written to
+   * {@code array} (overwriting it).
    */
-  public ColumnPass sum(String acc, String array, String vectorUpdate, String scalarTerm) {
-    sums.add(new String[] {acc, array, vectorUpdate, scalarTerm});
+  public ColumnPass sum(String acc, String array, Expr term) {
+    sums.add(new Step.Sum(acc, term));
+    sumArrays.add(array);
     return this;
   }
 
@@ -117,74 +129,81 @@ public final class ColumnPass {
 
   /** The pass as statements over rows {@code [r0, r1)}. */
   public CodeBlock code() {
+    Set<Expr.Scalar> broadcasts = new LinkedHashSet<>();
+    int u = blockVectors();
+    CodeBlock wide = u == 4 ? block(4, "UNROLLED_BOUND", "UNROLLED_STEP", broadcasts)
+        : u == 2 ? block(2, "PAIR_BOUND", "PAIR_STEP", broadcasts) : null;
+    CodeBlock one = block(1, "VECTOR_BOUND", "LANES", broadcasts);
+
     CodeBlock.Builder b = CodeBlock.builder().add("// $L\n", comment);
-    for (String[] s : sums) {
-      b.addStatement("$T.fill($L, 0, HIDDEN, 0f)", ARRAYS, s[1]);
+    for (String array : sumArrays) {
+      b.addStatement("$T.fill($L, 0, HIDDEN, 0f)", ARRAYS, array);
+    }
+    for (Expr.Scalar s : broadcasts) {
+      b.addStatement("var $L = $T.broadcast(SPECIES, $L)", s.vectorName(), Layout.FLOAT_VECTOR, s.name());
     }
     b.beginControlFlow("for (int t0 = r0; t0 < r1; t0 += TILE_ROWS)");
     b.addStatement("int t1 = Math.min(r1, t0 + TILE_ROWS)");
     b.addStatement("int j = 0");
-    int u = blockVectors();
-    if (u == 4) {
-      block(b, 4, "UNROLLED_BOUND", "UNROLLED_STEP");
-    } else if (u == 2) {
-      block(b, 2, "PAIR_BOUND", "PAIR_STEP");
+    if (wide != null) {
+      b.add(wide);
     }
-    block(b, 1, "VECTOR_BOUND", "LANES");
+    b.add(one);
     scalarTail(b);
     b.endControlFlow();
     return b.build();
   }
 
-  private void block(CodeBlock.Builder b, int u, String bound, String step) {
+  private CodeBlock block(int u, String bound, String step, Set<Expr.Scalar> broadcasts) {
+    CodeBlock.Builder b = CodeBlock.builder();
     b.beginControlFlow("for (; j < $L; j += $L)", bound, step);
-    for (String[] f : features) {
-      b.addStatement("$T $L", Vectors.FLOAT_VECTOR, declare(u, f[0], k -> load(f[1], index(k))));
+    for (Feature f : features) {
+      b.addStatement("$T $L", Layout.FLOAT_VECTOR, declare(u, f.local(), k -> load(f.array(), index(k))));
     }
-    for (String[] s : sums) {
-      b.addStatement("$T $L", Vectors.FLOAT_VECTOR, declare(u, s[0], k -> load(s[1], index(k))));
+    for (int i = 0; i < sums.size(); i++) {
+      String array = sumArrays.get(i);
+      b.addStatement("$T $L", Layout.FLOAT_VECTOR, declare(u, sums.get(i).name(), k -> load(array, index(k))));
     }
     b.beginControlFlow("for (int r = t0; r < t1; r++)");
     declareOffsets(b);
-    for (String[] st : steps) {
+    for (Step st : steps) {
       for (int k = 0; k < u; k++) {
-        b.addStatement("$L", fill(st[0], String.valueOf(k), index(k)));
+        b.addStatement("$L", st.vector(String.valueOf(k), index(k), broadcasts::add));
       }
     }
-    for (String[] s : sums) {
+    for (Step.Sum s : sums) {
       for (int k = 0; k < u; k++) {
-        String acc = s[0] + k;
-        b.addStatement("$L = $L", acc, fill(s[2], String.valueOf(k), index(k)).replace("{acc}", acc));
-      }
-    }
-    b.endControlFlow();
-    for (String[] s : sums) {
-      for (int k = 0; k < u; k++) {
-        b.addStatement("$L$L.intoArray($L, $L)", s[0], k, s[1], index(k));
+        b.addStatement("$L", s.vector(String.valueOf(k), index(k), broadcasts::add));
       }
     }
     b.endControlFlow();
+    for (int i = 0; i < sums.size(); i++) {
+      for (int k = 0; k < u; k++) {
+        b.addStatement("$L$L.intoArray($L, $L)", sums.get(i).name(), k, sumArrays.get(i), index(k));
+      }
+    }
+    return b.endControlFlow().build();
   }
 
   private void scalarTail(CodeBlock.Builder b) {
     b.beginControlFlow("for (; j < HIDDEN; j++)");
-    for (String[] f : features) {
-      b.addStatement("float $L = $L[j]", f[0], f[1]);
+    for (Feature f : features) {
+      b.addStatement("float $L = $L[j]", f.local(), f.array());
     }
-    for (String[] s : sums) {
-      b.addStatement("float $L = $L[j]", s[0], s[1]);
+    for (int i = 0; i < sums.size(); i++) {
+      b.addStatement("float $L = $L[j]", sums.get(i).name(), sumArrays.get(i));
     }
     b.beginControlFlow("for (int r = t0; r < t1; r++)");
     declareOffsets(b);
-    for (String[] st : steps) {
-      b.addStatement("$L", fill(st[1], "", "j"));
+    for (Step st : steps) {
+      b.addStatement("$L", st.scalar());
     }
-    for (String[] s : sums) {
-      b.addStatement("$L += $L", s[0], fill(s[3], "", "j"));
+    for (Step.Sum s : sums) {
+      b.addStatement("$L", s.scalar());
     }
     b.endControlFlow();
-    for (String[] s : sums) {
-      b.addStatement("$L[j] = $L", s[1], s[0]);
+    for (int i = 0; i < sums.size(); i++) {
+      b.addStatement("$L[j] = $L", sumArrays.get(i), sums.get(i).name());
     }
     b.endControlFlow();
   }
@@ -210,11 +229,5 @@ public final class ColumnPass {
 
   private static String load(String array, String index) {
     return "FloatVector.fromArray(SPECIES, " + array + ", " + index + ")";
-  }
-
-  /** The template with its placeholders filled, without a trailing semicolon (the builder adds one). */
-  private static String fill(String template, String k, String index) {
-    String code = template.replace("{k}", k).replace("{j}", index).strip();
-    return code.endsWith(";") ? code.substring(0, code.length() - 1) : code;
   }
 }

@@ -16,6 +16,7 @@ import dev.normforge.annotations.Stack;
  * @param alpha residual scale (1 when not given, DeepNet's constant for DEEP)
  * @param beta initialisation gain (1 when not given, DeepNet's constant for DEEP)
  * @param derivedConstants whether alpha/beta came from DeepNet's formulas rather than the annotation
+ * @param rowNorm the row norm's recipe (LAYER, RMS, DEEP and their variants); null for BATCH
  */
 public record SiteSpec(
     String className,
@@ -31,7 +32,8 @@ public record SiteSpec(
     boolean affine,
     boolean bias,
     double momentum,
-    boolean derivedConstants) {
+    boolean derivedConstants,
+    RowNormRecipe rowNorm) {
 
   /** Whether the norm subtracts the mean (LayerNorm and DeepNorm) rather than only scaling (RMSNorm). */
   public boolean centered() {

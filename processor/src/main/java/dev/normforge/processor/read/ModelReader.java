@@ -6,6 +6,7 @@ import dev.normforge.annotations.Placement;
 import dev.normforge.annotations.Stack;
 import dev.normforge.processor.contract.RuntimeTypes;
 import dev.normforge.processor.model.ModelSpec;
+import dev.normforge.processor.model.RowNormRecipe;
 import dev.normforge.processor.model.SiteSpec;
 import dev.normforge.runtime.DeepNet;
 import java.util.ArrayList;
@@ -216,7 +217,8 @@ public final class ModelReader {
         type, placement, stack, hidden, eps,
         Double.isNaN(alpha) ? 1.0 : alpha,
         Double.isNaN(beta) ? 1.0 : beta,
-        norm.booleanValue("affine"), bias, momentum, derived);
+        norm.booleanValue("affine"), bias, momentum, derived,
+        type == NormType.BATCH ? null : RowNormRecipe.of(type != NormType.RMS, norm.booleanValue("affine"), bias));
   }
 
   private Stack resolveStack(Element site, AnnotationValues norm, Stack stack, int n, int m) {
