@@ -7,7 +7,7 @@ import dev.normforge.runtime.PostNormBlock;
 /**
  * The implementations a row-norm benchmark compares, by the name used in its {@code impl} parameter and
  * in the reports: {@code normforge} (the class the processor generated for the size), {@code vector-dynamic}
- * (the same Vector API algorithm, size known only at run time) and {@code scalar} (plain float loops).
+ * (the same kernels rendered by the processor from the same recipe, with the size known only at run time) and {@code scalar} (plain float loops).
  * All three extend {@code RowNormLayer}, so all run on the same executor with the same chunking.
  * BatchNorm and the fused add+LayerNorm have {@code normforge} and {@code scalar} only; their scalar
  * baselines extend the same runtime base classes ({@code BatchNormBase}, {@code PostNormBlock}).
@@ -18,7 +18,10 @@ final class Impls {
   static NormLayer rowNorm(String impl, boolean centered, int hidden) {
     return switch (impl) {
       case "normforge" -> generated(centered, hidden);
-      case "vector-dynamic" -> centered ? new DynamicLayerNorm(hidden) : new DynamicRmsNorm(hidden);
+      // the processor's run-time-sized form of the 768 sites (-Anormforge.runtimeSized): the same recipe and
+      // eps, the row length a constructor argument, so it serves every size
+      case "vector-dynamic" -> centered ? new BenchModelLayer768RuntimeSized(hidden)
+          : new BenchModelRms768RuntimeSized(hidden);
       case "scalar" -> new ScalarRowNorm(hidden, centered);
       default -> throw new IllegalArgumentException("unknown impl " + impl);
     };
