@@ -67,6 +67,22 @@ public @interface Norm {
   boolean bias() default true;
 
   /**
+   * A zero-centred weight: the weight multiplies as {@code (weight + weightOffset)} and starts at
+   * {@code 1 - weightOffset}, so the product starts at 1 and weight decay pulls it towards
+   * {@code weightOffset}. Gemma's RMSNorm, {@code y = x·rstd·(1 + w)} with {@code w} initialised to 0, is
+   * {@code weightOffset = 1}. Row norms with a weight only (LAYER, RMS, DEEP with {@code affine}); finite.
+   * Default 0: the plain weight.
+   */
+  double weightOffset() default 0;
+
+  /**
+   * RMS only: partial RMSNorm (pRMSNorm, Zhang &amp; Sennrich 2019). The RMS is estimated from the first
+   * {@code k = max(1, floor(partial·hidden))} features, {@code rstd = 1/sqrt(mean(x[0..k)²) + eps)}, and
+   * every feature is scaled by it. In (0, 1]. Default 1: every feature (plain RMSNorm).
+   */
+  double partial() default 1;
+
+  /**
    * This site's hidden size (row length), overriding {@link NormModel#hidden()}. Default 0: the model's.
    */
   int hidden() default 0;

@@ -12,6 +12,13 @@ public enum Placement {
   PRE,
   /** Post-Norm residual block: {@code out = norm(alpha·x + F(x))}. */
   POST,
+  /**
+   * Sandwich-Norm residual block (CogView, NormFormer, Gemma 2): a norm before and a norm after the
+   * sublayer, {@code out = alpha·x + norm2(F(norm1(x)))}; two independent norms of the same configuration,
+   * each with its own weight and bias ({@code weight}/{@code bias} and {@code weight2}/{@code bias2}). Row
+   * norms only (LAYER, RMS).
+   */
+  SANDWICH,
   /** A standalone norm with no residual connection (for example the final norm): {@code y = norm(x)}. */
   NONE
 }

@@ -19,10 +19,19 @@ public final class RuntimeTypes {
   public static final ClassName RESIDUAL_BLOCK = ClassName.get(API, "ResidualBlock");
 
   public static final ClassName ROW_NORM_LAYER = ClassName.get(SUPPORT, "RowNormLayer");
-  public static final ClassName PRE_NORM_BLOCK = ClassName.get(SUPPORT, "PreNormBlock");
-  public static final ClassName POST_NORM_BLOCK = ClassName.get(SUPPORT, "PostNormBlock");
+  public static final ClassName PRE_NORM_BLOCK = blockBase("PRE");
+  public static final ClassName POST_NORM_BLOCK = blockBase("POST");
   public static final ClassName BATCH_NORM_BASE = ClassName.get(SUPPORT, "BatchNormBase");
   public static final ClassName BATCH_NORM_BLOCK = ClassName.get(SUPPORT, "BatchNormBlock");
+  /**
+   * The base of the row-norm blocks of a placement, by the runtime's naming rule: {@code PRE} ->
+   * {@code PreNormBlock}, {@code SANDWICH} -> {@code SandwichNormBlock}. A new placement is a new base.
+   */
+  public static ClassName blockBase(String placement) {
+    return ClassName.get(SUPPORT, placement.charAt(0) + placement.substring(1).toLowerCase(java.util.Locale.ROOT)
+        + "NormBlock");
+  }
+
   /** The double-precision slow path of a row's statistics. */
   public static final ClassName ROW_STATS = ClassName.get(SUPPORT, "RowStats");
   /** The shuffles that sum a vector's lanes in a fixed order (reduceLanes(ADD) does not promise one). */

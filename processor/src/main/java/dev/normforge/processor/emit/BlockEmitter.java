@@ -1,5 +1,6 @@
 package dev.normforge.processor.emit;
 
+import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -25,8 +26,8 @@ public final class BlockEmitter {
     boolean pre = site.placement() == Placement.PRE;
     TypeSpec.Builder type = TypeSpec.classBuilder(site.className())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
-        .superclass(pre ? RuntimeTypes.PRE_NORM_BLOCK : RuntimeTypes.POST_NORM_BLOCK)
-        .addJavadoc(Javadocs.block(site));
+        .superclass(RuntimeTypes.blockBase(site.placement().name()))
+        .addJavadoc(javadoc(site));
     SiteConstants.add(type, site);
     Modifier[] psf = {Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL};
     type.addField(FieldSpec.builder(TypeName.DOUBLE, "ALPHA", psf)
@@ -57,5 +58,29 @@ public final class BlockEmitter {
       type.addMethod(kernels.addNormBackward());
     }
     return type;
+  }
+
+  /** The block's javadoc: its placement's formula and passes, then the configuration. */
+  private static CodeBlock javadoc(SiteSpec site) {
+    boolean pre = site.placement() == dev.normforge.annotations.Placement.PRE;
+    String name = site.type() == dev.normforge.annotations.NormType.DEEP ? "DeepNorm (Post-LN with DeepNet's alpha)"
+        : (pre ? "Pre-" : "Post-") + (site.centered() ? "LN" : "RMSNorm");
+    String norm = site.rowNorm().name();
+    CodeBlock.Builder b = CodeBlock.builder()
+        .add("A fused residual block, $L, over rows of $L features, specialized for that size (Vector API).\n\n",
+            name, site.hidden())
+        .add("<p>Forward: {@code $L}, with {@code norm} = $L ({@code $L}).\n",
+            pre ? "out = alpha·x + F(norm(x))" : "out = norm(alpha·x + F(x))", norm,
+            site.rowNorm().outputFormula("s"));
+    if (pre) {
+      b.add("{@code h = norm(x)} is kept in the workspace for {@code F}'s backward; backward writes\n")
+          .add("{@code dx = norm'(x)ᵀ·dh + alpha·dout} in one pass per row, with {@code dh} from {@code F.backward}.\n\n");
+    } else {
+      b.add("One pass per row writes {@code s = alpha·x + F(x)} (kept in the workspace) and sums it; backward\n")
+          .add("writes {@code ds = norm'(s)ᵀ·dout} and {@code dx = alpha·ds} in one pass per row, then\n")
+          .add("{@code F.backward(x, ds, dx)} adds the sublayer path. {@link #addNormForward} and\n")
+          .add("{@link #addNormBackward} expose the fused add+norm kernels.\n\n");
+    }
+    return b.add(Javadocs.configuration(site)).build();
   }
 }

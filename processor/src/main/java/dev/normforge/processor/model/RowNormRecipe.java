@@ -41,11 +41,6 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
   /** The first {@code STAT_FEATURES} features, from which partial RMSNorm estimates the RMS. */
   public static final Extent STATS_HEAD = new Extent("STAT_FEATURES", "STAT_");
 
-  /** Plain LayerNorm ({@code centered}) or RMSNorm with these parameters. */
-  public static RowNormRecipe of(boolean centered, boolean weight, boolean bias) {
-    return new RowNormRecipe(centered, weight, bias, 0, 1);
-  }
-
   public String name() {
     return centered ? "LayerNorm" : partial < 1 ? "partial RMSNorm (pRMSNorm)" : "RMSNorm";
   }
@@ -232,7 +227,8 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
       b.addStatement("float meanG = sumG / $L", n);
       b.addStatement("float meanGx = (sumGx - e * sumG) / $L", n);
     } else {
-      Pass p1 = Pass.over(statsExtent(), "pass 1: " + g + "; Σg·x" + (partial < 1 ? " over the first STAT_FEATURES" : ""));
+      // every feature is scaled by rstd, so Σg·x runs over the whole row even when rstd reads only a part
+      Pass p1 = Pass.of("pass 1: " + g + "; Σg·x");
       Expr gv = p1.let("g", weight ? dy.mul(weightFactor()) : dy);
       b.add(p1.sum("sumGx", gv.mul(x)).code(layout));
       b.addStatement("float meanGx = sumGx * rs / $L", layout.size(statsExtent().length()));

@@ -26,11 +26,15 @@ public enum Diagnostic {
       "%s applies only to type = BATCH, but this site is %s: remove it, or did you mean type = BATCH?"),
   DEEP_ONLY(Kind.ERROR, "deep.only",
       "%s applies only to type = DEEP, but this site is %s: remove it, or did you mean type = DEEP?"),
+  RANGE(Kind.ERROR, "range",
+      "%s = %s is invalid: it must be %s"),
+  ONLY_FOR(Kind.ERROR, "only",
+      "%s applies only to %s, but this site has %s: remove it"),
   BETA_NOT_BLOCK(Kind.ERROR, "beta.block",
       "beta is DeepNet's initialisation gain and applies only to residual blocks; this site is standalone (placement NONE)"),
   DEEP_PRE(Kind.ERROR, "deep.pre",
-      "DEEP is a Post-Norm block (LayerNorm(alpha·x + F(x))): placement = PRE is not allowed; "
-          + "remove placement (DEEP means POST), or use type = LAYER for a Pre-LN block"),
+      "DEEP is a Post-Norm block (LayerNorm(alpha·x + F(x))): placement = %s is not allowed; "
+          + "remove placement (DEEP means POST), or use type = LAYER for a %s block"),
   DEEP_NONE(Kind.ERROR, "deep.none",
       "DEEP is a residual block: placement = NONE is not allowed; remove placement (DEEP means POST), "
           + "or use type = LAYER for a standalone LayerNorm"),

@@ -168,6 +168,30 @@ public final class ModelReader {
         reporter.report(Diagnostic.MOMENTUM, site, norm.mirror(), norm.given("momentum"), momentum);
       }
     }
+    boolean affine = norm.booleanValue("affine");
+    double weightOffset = norm.doubleValue("weightOffset");
+    if (norm.isGiven("weightOffset")) {
+      if (!Double.isFinite(weightOffset) || !Float.isFinite((float) weightOffset)) {
+        reporter.report(Diagnostic.RANGE, site, norm.mirror(), norm.given("weightOffset"), "weightOffset",
+            weightOffset, "a finite float");
+      } else if (type == NormType.BATCH) {
+        reporter.report(Diagnostic.ONLY_FOR, site, norm.mirror(), norm.given("weightOffset"), "weightOffset",
+            "row norms (LAYER, RMS, DEEP)", "type = BATCH");
+      } else if (!affine) {
+        reporter.report(Diagnostic.ONLY_FOR, site, norm.mirror(), norm.given("weightOffset"), "weightOffset",
+            "a norm with a weight", "affine = false");
+      }
+    }
+    double partial = norm.doubleValue("partial");
+    if (norm.isGiven("partial")) {
+      if (!(partial > 0 && partial <= 1)) {
+        reporter.report(Diagnostic.RANGE, site, norm.mirror(), norm.given("partial"), "partial", partial,
+            "in (0, 1]: the share of the features the RMS is estimated from");
+      } else if (type != NormType.RMS) {
+        reporter.report(Diagnostic.ONLY_FOR, site, norm.mirror(), norm.given("partial"), "partial",
+            "type = RMS", "type = " + type);
+      }
+    }
     Stack stack = norm.enumValue("stack", Stack.class);
     if (norm.isGiven("stack") && type != NormType.DEEP) {
       reporter.report(Diagnostic.DEEP_ONLY, site, norm.mirror(), norm.given("stack"), "stack", type);
@@ -175,13 +199,17 @@ public final class ModelReader {
 
     switch (type) {
       case DEEP -> {
-        if (placement == Placement.PRE) {
-          reporter.report(Diagnostic.DEEP_PRE, site, norm.mirror(), norm.given("placement"));
+        if (placement == Placement.PRE || placement == Placement.SANDWICH) {
+          reporter.report(Diagnostic.DEEP_PRE, site, norm.mirror(), norm.given("placement"), placement, placement);
         } else if (placement == Placement.NONE) {
           reporter.report(Diagnostic.DEEP_NONE, site, norm.mirror(), norm.given("placement"));
         }
       }
       case BATCH -> {
+        if (placement == Placement.SANDWICH) {
+          reporter.report(Diagnostic.ONLY_FOR, site, norm.mirror(), norm.given("placement"), "placement = SANDWICH",
+              "row norms (LAYER, RMS)", "type = BATCH");
+        }
         if (norm.isGiven("bias") && norm.booleanValue("bias") != norm.booleanValue("affine")) {
           reporter.report(Diagnostic.BATCH_BIAS, site, norm.mirror(), norm.given("bias"),
               norm.booleanValue("bias"), norm.booleanValue("affine"));
@@ -217,8 +245,9 @@ public final class ModelReader {
         type, placement, stack, hidden, eps,
         Double.isNaN(alpha) ? 1.0 : alpha,
         Double.isNaN(beta) ? 1.0 : beta,
-        norm.booleanValue("affine"), bias, momentum, derived,
-        type == NormType.BATCH ? null : RowNormRecipe.of(type != NormType.RMS, norm.booleanValue("affine"), bias));
+        affine, bias, momentum, derived,
+        type == NormType.BATCH ? null
+            : new RowNormRecipe(type != NormType.RMS, affine, bias, affine ? weightOffset : 0, partial));
   }
 
   private Stack resolveStack(Element site, AnnotationValues norm, Stack stack, int n, int m) {

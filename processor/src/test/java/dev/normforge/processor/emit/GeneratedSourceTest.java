@@ -15,25 +15,34 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * What the processor writes for a representative site, byte for byte, and that writing it again gives the
- * same bytes. To accept an intended change of the generated code, run with
- * {@code -Dnormforge.updateExpected=true} and review the diff of {@code src/test/resources/expected}.
+ * What the processor writes for every kind of site, byte for byte (one expected file per kind: LayerNorm,
+ * RMSNorm, its zero-centred and partial variants, BatchNorm, and Pre-, Post-, Sandwich-, DeepNorm and
+ * BatchNorm blocks), and that writing it again gives the same bytes. To accept an intended change of the
+ * generated code, run with {@code -Dnormforge.updateExpected=true} and review the diff of
+ * {@code src/test/resources/expected}.
  */
 class GeneratedSourceTest {
   static final ModelSource TINY = ModelSource.model("dev.example", "TinyGpt", "hidden = 100, decoderLayers = 12")
       .site("NormLayer", "attentionNorm", "type = NormType.RMS, eps = 1e-6")
-      .site("NormLayer", "finalNorm", "type = NormType.LAYER");
+      .site("NormLayer", "finalNorm", "type = NormType.LAYER")
+      .site("NormLayer", "gemmaNorm", "type = NormType.RMS, eps = 1e-6, weightOffset = 1")
+      .site("NormLayer", "partialNorm", "type = NormType.RMS, partial = 0.0625")
+      .site("BatchNormLayer", "batchNorm", "type = NormType.BATCH")
+      .site("ResidualBlock", "preBlock", "type = NormType.LAYER, placement = Placement.PRE")
+      .site("ResidualBlock", "postBlock", "type = NormType.RMS, placement = Placement.POST")
+      .site("ResidualBlock", "sandwichBlock", "type = NormType.LAYER, placement = Placement.SANDWICH")
+      .site("ResidualBlock", "deepBlock", "type = NormType.DEEP")
+      .site("ResidualBlock", "batchBlock", "type = NormType.BATCH, placement = Placement.POST");
 
-  @Test
-  void generatedLayerNormMatchesTheExpectedSource() throws IOException {
-    assertMatchesExpected("dev.example.TinyGptFinalNorm", "TinyGptFinalNorm.java");
-  }
-
-  @Test
-  void generatedRmsNormMatchesTheExpectedSource() throws IOException {
-    assertMatchesExpected("dev.example.TinyGptAttentionNorm", "TinyGptAttentionNorm.java");
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"AttentionNorm", "FinalNorm", "GemmaNorm", "PartialNorm", "BatchNorm", "PreBlock",
+      "PostBlock", "SandwichBlock", "DeepBlock", "BatchBlock"})
+  void generatedSourceMatchesTheExpectedSource(String site) throws IOException {
+    assertMatchesExpected("dev.example.TinyGpt" + site, "TinyGpt" + site + ".java");
   }
 
   @Test
@@ -42,7 +51,8 @@ class GeneratedSourceTest {
     Compilation second = Processing.compile(TINY.file());
     assertThat(first).succeeded();
     assertThat(second).succeeded();
-    for (String name : new String[] {"dev.example.TinyGptFinalNorm", "dev.example.TinyGptAttentionNorm"}) {
+    for (String name : new String[] {"dev.example.TinyGptFinalNorm", "dev.example.TinyGptAttentionNorm",
+        "dev.example.TinyGptSandwichBlock", "dev.example.TinyGptBatchNorm"}) {
       assertArrayEquals(bytes(first, name), bytes(second, name), name + " differs between two compilations");
     }
   }

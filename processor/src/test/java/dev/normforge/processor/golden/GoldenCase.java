@@ -73,6 +73,11 @@ public final class GoldenCase {
     return json.get(key).getAsString();
   }
 
+  /** Whether the case has the attribute {@code key}. */
+  public boolean has(String key) {
+    return json.has(key);
+  }
+
   /** A number attribute, e.g. {@code alpha} or {@code momentum}; {@code fallback} when absent. */
   public double number(String key, double fallback) {
     return json.has(key) ? json.get(key).getAsDouble() : fallback;

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * The golden runner: one test per {@code *.json} case in the directory named by the system property
+ * (and its subfolders, such as {@code variants/})
  * {@code normforge.golden} (default {@code ../shared/golden/cases} beside the repository; a relative path
  * is taken from the repository root). Any new case of a known op, of any size or configuration, runs with
  * no code change: {@code mvn test -Dnormforge.golden=DIR}.
@@ -32,7 +33,7 @@ class GoldenCasesTest {
   static List<GoldenCase> cases() throws IOException {
     Path dir = casesDirectory();
     assertTrue(Files.isDirectory(dir), "golden case directory not found: " + dir);
-    try (Stream<Path> files = Files.list(dir)) {
+    try (Stream<Path> files = Files.walk(dir)) {
       List<GoldenCase> cases = files.filter(f -> f.toString().endsWith(".json")).sorted()
           .map(GoldenCase::read).filter(GoldenCase::isCase).toList();
       assertFalse(cases.isEmpty(), "no golden cases in " + dir);

@@ -11,7 +11,7 @@ import dev.normforge.runtime.NormLayer;
 
 /**
  * {@code layer_norm} and {@code rms_norm} cases: a standalone site with the case's hidden size, eps,
- * affine and bias; training forward (y, mean, rstd), inference forward (must equal training's y bitwise),
+ * affine, bias, and {@code weight_offset} / {@code partial} when the case has them; training forward (y, mean, rstd), inference forward (must equal training's y bitwise),
  * and backward (dx, dweight, dbias) within {@link Tolerance#FLOAT}.
  */
 final class RowNormGolden implements GoldenCheck {
@@ -20,7 +20,9 @@ final class RowNormGolden implements GoldenCheck {
     boolean layer = c.op().equals("layer_norm");
     ModelSource source = ModelSource.model("golden", c.modelName(), "hidden = " + c.hidden())
         .site("NormLayer", "norm", "type = NormType." + (layer ? "LAYER" : "RMS") + ", eps = " + c.eps()
-            + ", affine = " + c.affine() + ", bias = " + c.bias());
+            + ", affine = " + c.affine() + ", bias = " + c.bias()
+            + (c.has("weight_offset") ? ", weightOffset = " + c.number("weight_offset", 0) : "")
+            + (c.has("partial") ? ", partial = " + c.number("partial", 1) : ""));
     Compilation compilation = Processing.compile(source.file());
     assertThat(compilation).succeeded();
     NormLayer norm = Processing.instantiate(compilation, source.generated("norm"), NormLayer.class);

@@ -19,12 +19,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class RowNormFiniteDifferenceTest {
   static final Tolerance FD = new Tolerance(2e-3, 1e-2);
 
-  @ParameterizedTest(name = "{0} hidden={1} affine={2} bias={3}")
-  @CsvSource({"LAYER,17,true,true", "LAYER,5,false,false", "LAYER,33,true,false", "RMS,17,true,false",
-      "RMS,5,false,false", "RMS,20,true,true"})
-  void backwardMatchesFiniteDifferences(String type, int hidden, boolean affine, boolean bias) {
+  @ParameterizedTest(name = "{0} hidden={1} affine={2} bias={3} {4}")
+  @CsvSource(delimiter = '|', value = {"LAYER|17|true|true|", "LAYER|5|false|false|", "LAYER|33|true|false|",
+      "RMS|17|true|false|", "RMS|5|false|false|", "RMS|20|true|true|",
+      "RMS|17|true|false|, weightOffset = 1", "LAYER|19|true|true|, weightOffset = 0.5",
+      "RMS|40|true|false|, partial = 0.25", "RMS|7|true|true|, partial = 0.5", "RMS|9|false|false|, partial = 0.1"})
+  void backwardMatchesFiniteDifferences(String type, int hidden, boolean affine, boolean bias, String extra) {
     ModelSource source = ModelSource.model("fd", "Fd", "hidden = " + hidden)
-        .site("NormLayer", "norm", "type = NormType." + type + ", affine = " + affine + ", bias = " + bias);
+        .site("NormLayer", "norm", "type = NormType." + type + ", affine = " + affine + ", bias = " + bias
+            + (extra == null ? "" : extra));
     Compilation compilation = Processing.compile(source.file());
     assertThat(compilation).succeeded();
     NormLayer norm = Processing.instantiate(compilation, source.generated("norm"), NormLayer.class);
