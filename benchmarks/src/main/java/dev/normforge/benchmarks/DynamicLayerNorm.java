@@ -1,7 +1,7 @@
 package dev.normforge.benchmarks;
 
-import dev.normforge.runtime.RowNormLayer;
-import dev.normforge.runtime.RowStats;
+import dev.normforge.runtime.internal.RowNormLayer;
+import dev.normforge.runtime.internal.RowStats;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;

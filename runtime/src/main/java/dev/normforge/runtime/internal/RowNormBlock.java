@@ -1,5 +1,14 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
+import dev.normforge.runtime.BlockWorkspace;
+import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.ResidualBlock;
+import dev.normforge.runtime.Sublayer;
+import dev.normforge.runtime.internal.exec.Checks;
+import dev.normforge.runtime.internal.exec.ChunkPartials;
+import dev.normforge.runtime.internal.exec.ChunkTask;
+import dev.normforge.runtime.internal.exec.RowChunks;
+import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -21,6 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * partial buffers, so they must not overlap each other.
  */
 public abstract sealed class RowNormBlock implements ResidualBlock permits PreNormBlock, PostNormBlock {
+  /** The workspace state the blocks of this package use (see {@link WorkspaceAccess}). */
+  static final WorkspaceAccess WS = WorkspaceAccess.get();
+
   final int hidden;
   private final double eps;
   private final double alpha;
@@ -97,14 +109,14 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
     Checks.disjoint("x", x, xOff, "out", out, outOff, (long) rows * hidden);
     Checks.notNull("f", f);
     Checks.notNull("ws", ws);
-    ws.prepare(rows, hidden);
+    WS.prepare(ws, rows, hidden);
   }
 
   /** The checks of {@code backward}, before anything is written; returns the forward's row count. */
   final int checkBackward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
     Checks.notNull("f", f);
     Checks.notNull("ws", ws);
-    int rows = ws.rowsOf(this, f);
+    int rows = WS.rowsOf(ws, this, f);
     Checks.rows("dout", dout, doutOff, rows, hidden);
     Checks.rows("dx", dx, dxOff, rows, hidden);
     return rows;

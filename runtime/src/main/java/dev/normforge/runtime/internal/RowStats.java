@@ -1,4 +1,4 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
 /**
  * Per-row statistics in double precision: the slow path generated kernels take when float arithmetic

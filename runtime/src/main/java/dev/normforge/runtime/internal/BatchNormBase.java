@@ -1,5 +1,11 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
+import dev.normforge.runtime.BatchNormLayer;
+import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.internal.exec.Checks;
+import dev.normforge.runtime.internal.exec.ChunkTask;
+import dev.normforge.runtime.internal.exec.RowChunks;
+import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.Arrays;
 
 /**

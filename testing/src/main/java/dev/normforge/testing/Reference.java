@@ -1,4 +1,6 @@
-package dev.normforge.runtime;
+package dev.normforge.testing;
+
+import dev.normforge.runtime.Sublayer;
 
 /**
  * The float64 oracle: every formula the generated kernels compute, written plainly in double precision
