@@ -50,8 +50,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private final int hidden;
   private final double eps;
   private final double momentum;
-  private final Parameter weight;
-  private final Parameter bias;
+  private final NormParameters params;
   private final float[] runningMean;
   private final float[] runningVar;
 
@@ -73,8 +72,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
     this.hidden = hidden;
     this.eps = eps;
     this.momentum = momentum;
-    this.weight = affine ? new Parameter("weight", hidden, 1f) : null;
-    this.bias = bias ? new Parameter("bias", hidden, 0f) : null;
+    this.params = new NormParameters(hidden, affine, bias, 1f);
     this.runningMean = new float[hidden];
     this.runningVar = new float[hidden];
     Arrays.fill(runningVar, 1f);
@@ -104,12 +102,12 @@ public abstract class BatchNormBase implements BatchNormLayer {
 
   @Override
   public final Parameter weight() {
-    return weight;
+    return params.weight;
   }
 
   @Override
   public final Parameter bias() {
-    return bias;
+    return params.bias;
   }
 
   @Override
@@ -135,8 +133,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
     System.arraycopy(x, xOff, shift, 0, hidden);
     reduce(x, xOff, rows, shift, false, null, 0);
     double n = rows;
-    float[] w = weight == null ? null : weight.value();
-    float[] b = bias == null ? null : bias.value();
+    float[] w = params.weightValue();
+    float[] b = params.biasValue();
     for (int j = 0; j < hidden; j++) {
       double d = total1[j] / n;
       double sq = total2[j];
@@ -167,8 +165,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
     Checks.rows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
-    float[] w = weight == null ? null : weight.value();
-    float[] b = bias == null ? null : bias.value();
+    float[] w = params.weightValue();
+    float[] b = params.biasValue();
     for (int j = 0; j < hidden; j++) {
       double is = 1.0 / Math.sqrt(runningVar[j] + eps);
       coefA[j] = (float) (w == null ? is : is * w[j]);
@@ -190,9 +188,9 @@ public abstract class BatchNormBase implements BatchNormLayer {
     // pass 1: Σdy, Σdy·xc and Σxc per feature, xc = x - mean
     reduce(x, xOff, rows, mean, true, dy, dyOff);
     double n = rows;
-    float[] w = weight == null ? null : weight.value();
-    float[] dw = weight == null ? null : weight.grad();
-    float[] db = bias == null ? null : bias.grad();
+    float[] w = params.weightValue();
+    float[] dw = params.dweight();
+    float[] db = params.dbias();
     for (int j = 0; j < hidden; j++) {
       double is = invstd[j];
       double sumDy = total1[j];
@@ -459,6 +457,6 @@ public abstract class BatchNormBase implements BatchNormLayer {
   @Override
   public String toString() {
     return getClass().getSimpleName() + "(hidden=" + hidden + ", eps=" + eps + ", momentum=" + momentum
-        + ", weight=" + (weight != null) + ", bias=" + (bias != null) + ")";
+        + ", " + params + ")";
   }
 }

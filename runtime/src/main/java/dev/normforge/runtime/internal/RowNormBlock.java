@@ -38,8 +38,7 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
   private final double alpha;
   private final double beta;
   private final boolean centered;
-  private final Parameter weight;
-  private final Parameter bias;
+  private final NormParameters params;
   private final RowJob forwardJob = new RowJob(false);
   private final RowJob backwardJob = new RowJob(true);
 
@@ -49,8 +48,7 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
     this.alpha = alpha;
     this.beta = beta;
     this.centered = centered;
-    this.weight = affine ? new Parameter("weight", hidden, 1f) : null;
-    this.bias = bias ? new Parameter("bias", hidden, 0f) : null;
+    this.params = new NormParameters(hidden, affine, bias, 1f);
   }
 
   @Override
@@ -80,25 +78,17 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
 
   @Override
   public final Parameter weight() {
-    return weight;
+    return params.weight;
   }
 
   @Override
   public final Parameter bias() {
-    return bias;
+    return params.bias;
   }
 
   @Override
   public final BlockWorkspace newWorkspace() {
     return new BlockWorkspace();
-  }
-
-  final float[] dweight() {
-    return weight == null ? null : weight.grad();
-  }
-
-  final float[] dbias() {
-    return bias == null ? null : bias.grad();
   }
 
   /** The checks of {@code forward}, before anything is written; prepares {@code ws} for {@code rows}. */
@@ -164,8 +154,8 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
    */
   final void runBackward(int kind, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d,
       int dOff, int rows, float[] mean, float[] rstd, int statsOff) {
-    float[] dweight = dweight();
-    float[] dbias = dbias();
+    float[] dweight = params.dweight();
+    float[] dbias = params.dbias();
     int chunks = RowChunks.count(rows, hidden);
     if (chunks == 1) {
       kernel(kind, a, aOff, b, bOff, c, cOff, d, dOff, 0, rows, mean, rstd, statsOff, dweight, dbias);
@@ -227,10 +217,10 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
       this.mean = mean;
       this.rstd = rstd;
       this.statsOff = statsOff;
-      if (gradients && weight != null) {
+      if (gradients && params.weight != null) {
         dweight.ensure(chunks, hidden);
       }
-      if (gradients && bias != null) {
+      if (gradients && params.bias != null) {
         dbias.ensure(chunks, hidden);
       }
     }
@@ -242,8 +232,8 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
 
     @Override
     public void run(int chunk) {
-      float[] dw = gradients && weight != null ? dweight.zeroed(chunk, hidden) : null;
-      float[] db = gradients && bias != null ? dbias.zeroed(chunk, hidden) : null;
+      float[] dw = gradients && params.weight != null ? dweight.zeroed(chunk, hidden) : null;
+      float[] db = gradients && params.bias != null ? dbias.zeroed(chunk, hidden) : null;
       kernel(kind, a, aOff, b, bOff, c, cOff, d, dOff, RowChunks.start(rows, chunks, chunk),
           RowChunks.start(rows, chunks, chunk + 1), mean, rstd, statsOff, dw, db);
     }

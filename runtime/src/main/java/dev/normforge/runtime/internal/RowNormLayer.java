@@ -27,8 +27,7 @@ public abstract class RowNormLayer implements NormLayer {
   private final int hidden;
   private final double eps;
   private final boolean centered;
-  private final Parameter weight;
-  private final Parameter bias;
+  private final NormParameters params;
   private final ForwardJob forwardJob = new ForwardJob();
   private final BackwardJob backwardJob = new BackwardJob();
 
@@ -36,8 +35,7 @@ public abstract class RowNormLayer implements NormLayer {
     this.hidden = hidden;
     this.eps = eps;
     this.centered = centered;
-    this.weight = affine ? new Parameter("weight", hidden, 1f) : null;
-    this.bias = bias ? new Parameter("bias", hidden, 0f) : null;
+    this.params = new NormParameters(hidden, affine, bias, 1f);
   }
 
   @Override
@@ -57,12 +55,12 @@ public abstract class RowNormLayer implements NormLayer {
 
   @Override
   public final Parameter weight() {
-    return weight;
+    return params.weight;
   }
 
   @Override
   public final Parameter bias() {
-    return bias;
+    return params.bias;
   }
 
   @Override
@@ -93,8 +91,8 @@ public abstract class RowNormLayer implements NormLayer {
     Checks.rows("dx", dx, dxOff, rows, hidden);
     checkStats(mean, rstd, statsOff, rows);
     checkForwardRan(rstd, statsOff, rows);
-    float[] dweight = weight == null ? null : weight.grad();
-    float[] dbias = bias == null ? null : bias.grad();
+    float[] dweight = params.dweight();
+    float[] dbias = params.dbias();
     int chunks = RowChunks.count(rows, hidden);
     if (chunks == 1) {
       backwardRows(x, xOff, dy, dyOff, dx, dxOff, 0, rows, mean, rstd, statsOff, dweight, dbias);
@@ -235,10 +233,10 @@ public abstract class RowNormLayer implements NormLayer {
       this.mean = mean;
       this.rstd = rstd;
       this.statsOff = statsOff;
-      if (weight != null) {
+      if (params.weight != null) {
         dweight.ensure(chunks, hidden);
       }
-      if (bias != null) {
+      if (params.bias != null) {
         dbias.ensure(chunks, hidden);
       }
     }
@@ -251,13 +249,14 @@ public abstract class RowNormLayer implements NormLayer {
     public void run(int c) {
       backwardRows(x, xOff, dy, dyOff, dx, dxOff,
           RowChunks.start(rows, chunks, c), RowChunks.start(rows, chunks, c + 1), mean, rstd, statsOff,
-          weight == null ? null : dweight.zeroed(c, hidden), bias == null ? null : dbias.zeroed(c, hidden));
+          params.weight == null ? null : dweight.zeroed(c, hidden),
+          params.bias == null ? null : dbias.zeroed(c, hidden));
     }
   }
 
   @Override
   public String toString() {
     return getClass().getSimpleName() + "(hidden=" + hidden + ", eps=" + eps
-        + ", weight=" + (weight != null) + ", bias=" + (bias != null) + ")";
+        + ", " + params + ")";
   }
 }
