@@ -87,8 +87,8 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock implements A
   private static final int ADD_NORM_BACKWARD = 1;
 
   @Override
-  final void kernel(int kind, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d,
-      int dOff, int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+  final void kernel(int kind, int chunk, int r0, int r1, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, float[] d, int dOff, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
     if (kind == ADD_NORM) {
       addNormRows(a, aOff, b, bOff, c, cOff, d, dOff, r0, r1, mean, rstd, statsOff);
     } else {

@@ -58,8 +58,8 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
   private static final int BACKWARD = 2;
 
   @Override
-  final void kernel(int kind, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d,
-      int dOff, int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+  final void kernel(int kind, int chunk, int r0, int r1, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, float[] d, int dOff, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
     switch (kind) {
       case NORMALIZE -> normalizeRows(a, aOff, b, bOff, r0, r1, mean, rstd, statsOff);
       case RESIDUAL -> residualRows(a, aOff, b, bOff, r0, r1);
