@@ -149,8 +149,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
         var = Math.max(0.0, sq / n - d * d);
       } else {
         // a constant feature, squares that under- or overflow float, NaN or infinity: this one in double
-        d = featureMean(x, xOff, rows, j, shift[j]);
-        var = featureVariance(x, xOff, rows, j, shift[j] + d);
+        d = RowStats.mean(x, xOff + j, rows, hidden, shift[j]);
+        var = RowStats.variance(x, xOff + j, rows, hidden, shift[j] + d);
       }
       double m = shift[j] + d;
       double is = 1.0 / Math.sqrt(var + eps);
@@ -325,32 +325,6 @@ public abstract class BatchNormBase implements BatchNormLayer {
       throw new IllegalArgumentException("rows must be >= 2 in training: the batch variance of "
           + rows + " row" + (rows == 1 ? "" : "s") + " is undefined (PyTorch raises too), got " + rows);
     }
-  }
-
-  /** Mean of feature {@code j} minus {@code shift}, in double: the slow path of rare features. */
-  private double featureMean(float[] x, int xOff, int rows, int j, double shift) {
-    double s = 0;
-    for (int r = 0; r < rows; r++) {
-      s += x[xOff + r * hidden + j] - shift;
-    }
-    return s / rows;
-  }
-
-  /** Biased variance of feature {@code j} around {@code mean}, scaled so that no square over- or underflows. */
-  private double featureVariance(float[] x, int xOff, int rows, int j, double mean) {
-    double scale = 0;
-    for (int r = 0; r < rows; r++) {
-      scale = Math.max(scale, Math.abs(x[xOff + r * hidden + j] - mean));
-    }
-    if (!(scale > 0) || Double.isInfinite(scale)) {
-      return Double.isNaN(scale) || Double.isInfinite(scale) ? scale : 0;
-    }
-    double s = 0;
-    for (int r = 0; r < rows; r++) {
-      double d = (x[xOff + r * hidden + j] - mean) / scale;
-      s += d * d;
-    }
-    return s / rows * scale * scale;
   }
 
   /**
