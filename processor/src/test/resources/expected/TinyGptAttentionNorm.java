@@ -1,8 +1,8 @@
 package dev.example;
 
-import dev.normforge.runtime.Lanes;
-import dev.normforge.runtime.RowNormLayer;
-import dev.normforge.runtime.RowStats;
+import dev.normforge.runtime.internal.Lanes;
+import dev.normforge.runtime.internal.RowNormLayer;
+import dev.normforge.runtime.internal.RowStats;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

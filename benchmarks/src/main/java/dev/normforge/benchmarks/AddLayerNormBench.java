@@ -1,7 +1,7 @@
 package dev.normforge.benchmarks;
 
-import dev.normforge.runtime.PostNormBlock;
-import dev.normforge.runtime.RowParallel;
+import dev.normforge.runtime.AddNormBlock;
+import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -41,7 +41,7 @@ public class AddLayerNormBench {
   @Param({"normforge", "scalar"})
   public String impl;
 
-  PostNormBlock block;
+  AddNormBlock block;
   int rows;
   float[] x;
   float[] f;

@@ -1,7 +1,7 @@
 package dev.normforge.benchmarks;
 
 import dev.normforge.runtime.BatchNormLayer;
-import dev.normforge.runtime.RowParallel;
+import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -1,8 +1,8 @@
 package dev.normforge.benchmarks;
 
+import dev.normforge.runtime.AddNormBlock;
 import dev.normforge.runtime.BatchNormLayer;
 import dev.normforge.runtime.NormLayer;
-import dev.normforge.runtime.PostNormBlock;
 
 /**
  * The implementations a row-norm benchmark compares, by the name used in its {@code impl} parameter and
@@ -47,7 +47,7 @@ final class Impls {
     };
   }
 
-  static PostNormBlock addLayerNorm(String impl, int hidden) {
+  static AddNormBlock addLayerNorm(String impl, int hidden) {
     return switch (impl) {
       case "normforge" -> switch (hidden) {
         case 768 -> new BenchModelPostLayer768();

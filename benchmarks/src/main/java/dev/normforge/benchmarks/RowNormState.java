@@ -1,7 +1,7 @@
 package dev.normforge.benchmarks;
 
 import dev.normforge.runtime.NormLayer;
-import dev.normforge.runtime.RowParallel;
+import dev.normforge.runtime.internal.exec.RowParallel;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;

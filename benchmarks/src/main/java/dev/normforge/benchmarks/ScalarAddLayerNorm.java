@@ -1,6 +1,6 @@
 package dev.normforge.benchmarks;
 
-import dev.normforge.runtime.PostNormBlock;
+import dev.normforge.runtime.internal.PostNormBlock;
 
 /**
  * Baseline: a plain scalar float Post-Norm LayerNorm block's fused kernels (the same algorithm as the

@@ -1,6 +1,6 @@
 package dev.normforge.benchmarks;
 
-import dev.normforge.runtime.BatchNormBase;
+import dev.normforge.runtime.internal.BatchNormBase;
 
 /**
  * Baseline: a plain scalar float BatchNorm, the same four row-range kernels the processor generates

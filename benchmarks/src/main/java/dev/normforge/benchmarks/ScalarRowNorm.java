@@ -1,6 +1,6 @@
 package dev.normforge.benchmarks;
 
-import dev.normforge.runtime.RowNormLayer;
+import dev.normforge.runtime.internal.RowNormLayer;
 
 /**
  * Baseline: a plain scalar float LayerNorm/RMSNorm (the same corrected two-pass statistics and backward

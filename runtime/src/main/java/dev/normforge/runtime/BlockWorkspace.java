@@ -1,5 +1,7 @@
 package dev.normforge.runtime;
 
+import dev.normforge.runtime.internal.WorkspaceAccess;
+
 /**
  * What a {@link ResidualBlock}'s backward needs from its forward, kept by the caller and reused across
  * calls: buffers that grow to the largest row count seen (and are never shrunk, so after the first call of
@@ -26,12 +28,49 @@ public final class BlockWorkspace {
   private Sublayer sublayer;
   private int rows = -1;
   private int hidden;
-  float[] x;
-  int xOff;
-  float[] saved = new float[0];
-  float[] gradient = new float[0];
-  float[] mean = new float[0];
-  float[] rstd = new float[0];
+  private float[] x;
+  private int xOff;
+  private float[] saved = new float[0];
+  private float[] gradient = new float[0];
+  private float[] mean = new float[0];
+  private float[] rstd = new float[0];
+
+  static {
+    // the block bases (another package) reach the record and the input through this, not through
+    // public methods a user could call
+    WorkspaceAccess.install(new WorkspaceAccess() {
+      @Override
+      protected void prepare(BlockWorkspace ws, int rows, int hidden) {
+        ws.prepare(rows, hidden);
+      }
+
+      @Override
+      protected void prepareFeatures(BlockWorkspace ws, int features) {
+        ws.prepareFeatures(features);
+      }
+
+      @Override
+      protected void filled(
+          BlockWorkspace ws, ResidualBlock block, Sublayer f, int rows, int hidden, float[] x, int xOff) {
+        ws.filled(block, f, rows, hidden, x, xOff);
+      }
+
+      @Override
+      protected int rowsOf(BlockWorkspace ws, ResidualBlock block, Sublayer f) {
+        return ws.rowsOf(block, f);
+      }
+
+      @Override
+      protected float[] x(BlockWorkspace ws) {
+        return ws.x;
+      }
+
+      @Override
+      protected int xOff(BlockWorkspace ws) {
+        return ws.xOff;
+      }
+    });
+  }
 
   /** An empty workspace; {@link ResidualBlock#newWorkspace()} is the usual way to get one. */
   public BlockWorkspace() {}
@@ -40,7 +79,7 @@ public final class BlockWorkspace {
    * Grows the buffers to hold {@code rows} rows of {@code hidden} floats (never shrinks them) and clears
    * the record: the workspace holds no forward until {@link #filled} is called.
    */
-  void prepare(int rows, int hidden) {
+  private void prepare(int rows, int hidden) {
     this.block = null;
     this.sublayer = null;
     this.rows = -1;
@@ -60,16 +99,16 @@ public final class BlockWorkspace {
     }
   }
 
-  /** Records that {@code block} ran forward over {@code rows} rows of {@code x} with sublayer {@code f}. */
   /** Makes the statistics arrays hold at least {@code features} values (BatchNorm keeps per-feature stats). */
-  void prepareFeatures(int features) {
+  private void prepareFeatures(int features) {
     if (mean.length < features) {
       mean = new float[features];
       rstd = new float[features];
     }
   }
 
-  void filled(ResidualBlock block, Sublayer f, int rows, int hidden, float[] x, int xOff) {
+  /** Records that {@code block} ran forward over {@code rows} rows of {@code x} with sublayer {@code f}. */
+  private void filled(ResidualBlock block, Sublayer f, int rows, int hidden, float[] x, int xOff) {
     this.block = block;
     this.sublayer = f;
     this.rows = rows;
@@ -82,7 +121,7 @@ public final class BlockWorkspace {
    * Checks that the last forward on this workspace was {@code block}'s, with sublayer {@code f}, and
    * returns its row count.
    */
-  int rowsOf(ResidualBlock block, Sublayer f) {
+  private int rowsOf(ResidualBlock block, Sublayer f) {
     if (this.block == null) {
       throw new IllegalStateException(
           "backward without a forward: this workspace holds no forward pass (call forward with it first)");

@@ -1,5 +1,7 @@
 package dev.normforge.runtime;
 
+import dev.normforge.runtime.internal.exec.Checks;
+
 /**
  * DeepNet's constants, the one place they are defined (the processor derives a DEEP site's alpha and beta
  * from here too). Source: Wang et al. 2022, "DeepNet: Scaling Transformers to 1,000 Layers", Figure 2:

@@ -1,5 +1,6 @@
 package dev.normforge.runtime;
 
+import dev.normforge.runtime.internal.exec.Checks;
 import java.util.Arrays;
 
 /**

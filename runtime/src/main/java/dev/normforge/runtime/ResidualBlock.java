@@ -16,8 +16,8 @@ package dev.normforge.runtime;
  * {@code rows < 0}, negative offsets, arrays too short for {@code rows × hidden}) before writing anything,
  * with messages naming the argument.
  *
- * <p>Generated blocks extend {@link PreNormBlock} or {@link PostNormBlock}; the latter also exposes the
- * fused add+norm kernels for callers with their own graph.
+ * <p>Post-Norm and DeepNorm blocks are also {@link AddNormBlock}s: they expose the fused add+norm kernels
+ * for callers with their own graph. BatchNorm blocks are {@link BatchNormResidualBlock}s.
  */
 public interface ResidualBlock {
   /** Features per row. */

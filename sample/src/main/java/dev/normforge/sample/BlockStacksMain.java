@@ -2,8 +2,8 @@ package dev.normforge.sample;
 
 import dev.normforge.runtime.BlockWorkspace;
 import dev.normforge.runtime.Init;
-import dev.normforge.runtime.Linear;
-import dev.normforge.runtime.Reference;
+import dev.normforge.testing.Linear;
+import dev.normforge.testing.Reference;
 import dev.normforge.runtime.ResidualBlock;
 import java.util.Locale;
 import java.util.Random;

@@ -1,9 +1,9 @@
 package dev.normforge.sample;
 
 import dev.normforge.runtime.BatchNormLayer;
-import dev.normforge.runtime.BatchNormReference;
+import dev.normforge.testing.BatchNormReference;
 import dev.normforge.runtime.NormLayer;
-import dev.normforge.runtime.Reference;
+import dev.normforge.testing.Reference;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -45,7 +45,7 @@ public final class SampleMain {
         r.forwardNsPerRow, r.backwardNsPerRow);
     ok &= r.forwardError <= MAX_ERROR && r.backwardError <= MAX_ERROR;
     System.out.println("(error: largest |float - float64| / (1 + |float64|); ns/row: median of a short timing, "
-        + dev.normforge.runtime.RowParallel.shared().threads() + " thread(s), " + ROWS + " rows — the benchmarks module measures speed properly)");
+        + dev.normforge.runtime.internal.exec.RowParallel.shared().threads() + " thread(s), " + ROWS + " rows — the benchmarks module measures speed properly)");
     System.out.println();
     ok &= BlockStacksMain.run();
     if (!ok) {

@@ -12,7 +12,7 @@ public final class RuntimeTypes {
   /** The user API. */
   public static final String API = "dev.normforge.runtime";
   /** What generated code extends or calls: public for it, not API. */
-  public static final String SUPPORT = "dev.normforge.runtime";
+  public static final String SUPPORT = "dev.normforge.runtime.internal";
 
   public static final ClassName NORM_LAYER = ClassName.get(API, "NormLayer");
   public static final ClassName BATCH_NORM_LAYER = ClassName.get(API, "BatchNormLayer");

@@ -9,10 +9,10 @@ import dev.normforge.processor.testing.ModelSource;
 import dev.normforge.processor.testing.Processing;
 import dev.normforge.processor.testing.TanhSublayer;
 import dev.normforge.processor.testing.Tolerance;
-import dev.normforge.runtime.BatchNormBlock;
+import dev.normforge.runtime.BatchNormResidualBlock;
 import dev.normforge.runtime.BlockWorkspace;
-import dev.normforge.runtime.Reference;
 import dev.normforge.runtime.ResidualBlock;
+import dev.normforge.testing.Reference;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -88,7 +88,7 @@ class BatchNormBlockTest {
   @ParameterizedTest
   @CsvSource({"post768"})
   void theBlockExposesItsBatchNormAndRejectsABatchOfOne(String site) {
-    BatchNormBlock block = Processing.instantiate(loader, source.generated(site), BatchNormBlock.class);
+    BatchNormResidualBlock block = Processing.instantiate(loader, source.generated(site), BatchNormResidualBlock.class);
     assertEquals(768, block.norm().hidden());
     assertEquals(1.0, block.alpha());
     float[] x = new float[768];

@@ -9,7 +9,7 @@ import dev.normforge.processor.testing.ModelSource;
 import dev.normforge.processor.testing.Processing;
 import dev.normforge.processor.testing.Tolerance;
 import dev.normforge.runtime.BatchNormLayer;
-import dev.normforge.runtime.BatchNormReference;
+import dev.normforge.testing.BatchNormReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;

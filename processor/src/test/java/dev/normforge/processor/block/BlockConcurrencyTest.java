@@ -9,7 +9,7 @@ import dev.normforge.processor.testing.ModelSource;
 import dev.normforge.processor.testing.Processing;
 import dev.normforge.runtime.BlockWorkspace;
 import dev.normforge.runtime.Init;
-import dev.normforge.runtime.Linear;
+import dev.normforge.testing.Linear;
 import dev.normforge.runtime.ResidualBlock;
 import java.util.ArrayList;
 import java.util.List;

@@ -13,12 +13,12 @@ import com.google.testing.compile.Compilation;
 import dev.normforge.processor.testing.ModelSource;
 import dev.normforge.processor.testing.Processing;
 import dev.normforge.processor.testing.TanhSublayer;
+import dev.normforge.runtime.AddNormBlock;
 import dev.normforge.runtime.BlockWorkspace;
 import dev.normforge.runtime.DeepNet;
 import dev.normforge.runtime.Init;
-import dev.normforge.runtime.Linear;
-import dev.normforge.runtime.PostNormBlock;
 import dev.normforge.runtime.ResidualBlock;
+import dev.normforge.testing.Linear;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -101,7 +101,7 @@ class BlockContractTest {
 
   @Test
   void fusedKernelsCheckTheirArguments() {
-    PostNormBlock block = (PostNormBlock) blocks.get("postLayer/" + HIDDEN);
+    AddNormBlock block = (AddNormBlock) blocks.get("postLayer/" + HIDDEN);
     float[] a = new float[HIDDEN];
     float[] b = new float[HIDDEN];
     float[] y = new float[HIDDEN];
@@ -114,7 +114,7 @@ class BlockContractTest {
     expect(IllegalArgumentException.class, "overlap",
         () -> block.addNormBackward(a, 0, a, 0, b, 0, b, 0, 1, stats, stats, 0));
     // RMSNorm needs no mean
-    PostNormBlock rms = (PostNormBlock) blocks.get("postRms/" + HIDDEN);
+    AddNormBlock rms = (AddNormBlock) blocks.get("postRms/" + HIDDEN);
     rms.addNormForward(a, 0, a, 0, b, 0, y, 0, 1, null, stats, 0);
   }
 
@@ -173,7 +173,7 @@ class BlockContractTest {
     ResidualBlock block = Processing.instantiate(compilation, source.generated("block"), ResidualBlock.class);
     assertEquals(1.8612097182041991, block.alpha(), 1e-15);
     assertEquals(0.37991784282579627, block.beta(), 1e-15);
-    assertTrue(!block.preNorm() && block instanceof PostNormBlock);
+    assertTrue(!block.preNorm() && block instanceof AddNormBlock);
     String text = Processing.generatedSource(compilation, source.generated("block"));
     assertTrue(text.contains("public static final double ALPHA = 1.8612097182041991;"), text);
     assertTrue(text.contains("(DeepNet, encoder stack)"), "javadoc should say where alpha came from");

@@ -3,12 +3,12 @@ package dev.normforge.processor.block;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.normforge.processor.testing.Tolerance;
+import dev.normforge.runtime.AddNormBlock;
 import dev.normforge.runtime.BlockWorkspace;
 import dev.normforge.runtime.Init;
-import dev.normforge.runtime.Linear;
-import dev.normforge.runtime.PostNormBlock;
-import dev.normforge.runtime.Reference;
 import dev.normforge.runtime.ResidualBlock;
+import dev.normforge.testing.Linear;
+import dev.normforge.testing.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -127,7 +127,7 @@ class BlockReferenceTest {
         continue;
       }
       for (int hidden : new int[] {1, 17, 100, 1021}) {
-        PostNormBlock block = (PostNormBlock) blocks.get(kind.name() + "/" + hidden);
+        AddNormBlock block = (AddNormBlock) blocks.get(kind.name() + "/" + hidden);
         tests.add(DynamicTest.dynamicTest(kind + " hidden " + hidden, () -> checkAddNorm(kind, block)));
       }
     }
@@ -139,7 +139,7 @@ class BlockReferenceTest {
    * {@code y} is the norm of that {@code s}, {@code ds} is the norm's backward at {@code s},
    * {@code dx = alpha·ds} exactly.
    */
-  private static void checkAddNorm(Blocks.Kind kind, PostNormBlock block) {
+  private static void checkAddNorm(Blocks.Kind kind, AddNormBlock block) {
     int hidden = block.hidden();
     int rows = 3;
     int size = rows * hidden;

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.normforge.processor.testing.PoolAllocation;
+import dev.normforge.runtime.AddNormBlock;
 import dev.normforge.runtime.BlockWorkspace;
-import dev.normforge.runtime.PostNormBlock;
 import dev.normforge.runtime.ResidualBlock;
-import dev.normforge.runtime.RowChunks;
-import dev.normforge.runtime.RowParallel;
 import dev.normforge.runtime.Sublayer;
+import dev.normforge.runtime.internal.exec.RowChunks;
+import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,7 +76,7 @@ class BlockThreadCountTest {
   @Test
   void addNormKernelsAreBitwiseIdenticalAcrossThreadCounts() {
     for (Map.Entry<String, ResidualBlock> e : blocks.entrySet()) {
-      if (e.getValue() instanceof PostNormBlock post) {
+      if (e.getValue() instanceof AddNormBlock post) {
         compare(e.getKey() + " addNorm", () -> runAddNorm(post));
       }
     }
@@ -150,7 +150,7 @@ class BlockThreadCountTest {
     return o;
   }
 
-  private static List<float[]> runAddNorm(PostNormBlock block) {
+  private static List<float[]> runAddNorm(AddNormBlock block) {
     Random random = new Random(4);
     Blocks.randomizeNorm(block, random);
     zeroGradients(block);

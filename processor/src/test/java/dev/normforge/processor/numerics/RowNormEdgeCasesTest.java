@@ -11,7 +11,7 @@ import dev.normforge.processor.testing.ModelSource;
 import dev.normforge.processor.testing.Processing;
 import dev.normforge.processor.testing.Tolerance;
 import dev.normforge.runtime.NormLayer;
-import dev.normforge.runtime.Reference;
+import dev.normforge.testing.Reference;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;

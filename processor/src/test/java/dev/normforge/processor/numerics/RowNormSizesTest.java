@@ -7,7 +7,7 @@ import dev.normforge.processor.testing.ModelSource;
 import dev.normforge.processor.testing.Processing;
 import dev.normforge.processor.testing.Tolerance;
 import dev.normforge.runtime.NormLayer;
-import dev.normforge.runtime.Reference;
+import dev.normforge.testing.Reference;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -1,6 +1,6 @@
 package dev.normforge.processor.testing;
 
-import dev.normforge.runtime.Checks;
+import dev.normforge.runtime.internal.exec.Checks;
 import dev.normforge.runtime.Sublayer;
 
 /**

@@ -1,4 +1,4 @@
-package dev.normforge.runtime;
+package dev.normforge.testing;
 
 /**
  * The float64 oracle for BatchNorm (PyTorch's {@code BatchNorm1d} on {@code [rows, hidden]}), written

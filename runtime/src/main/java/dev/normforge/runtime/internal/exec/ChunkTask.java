@@ -1,4 +1,4 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal.exec;
 
 /**
  * One unit of a {@link RowParallel} job: does chunk {@code chunk} of {@code chunks}. A task object is meant

@@ -1,8 +1,10 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.normforge.runtime.internal.exec.RowChunks;
+import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

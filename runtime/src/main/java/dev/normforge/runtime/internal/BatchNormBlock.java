@@ -1,5 +1,12 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
+import dev.normforge.runtime.BatchNormLayer;
+import dev.normforge.runtime.BatchNormResidualBlock;
+import dev.normforge.runtime.BlockWorkspace;
+import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.ResidualBlock;
+import dev.normforge.runtime.Sublayer;
+import dev.normforge.runtime.internal.exec.Checks;
 import java.util.Arrays;
 
 /**
@@ -15,7 +22,9 @@ import java.util.Arrays;
  * unlike the row-norm blocks the residual add is a pass of its own. Per-feature statistics are saved in
  * the workspace, as for row-norm blocks, with the same contract.
  */
-public abstract class BatchNormBlock implements ResidualBlock {
+public abstract class BatchNormBlock implements BatchNormResidualBlock {
+  private static final WorkspaceAccess WS = WorkspaceAccess.get();
+
   private final BatchNormLayer norm;
   private final boolean preNorm;
   private final double alpha;
@@ -30,7 +39,7 @@ public abstract class BatchNormBlock implements ResidualBlock {
     this.alphaF = (float) alpha;
   }
 
-  /** The block's BatchNorm: its running statistics, and {@code forwardEval} for inference. */
+  @Override
   public final BatchNormLayer norm() {
     return norm;
   }
@@ -87,23 +96,23 @@ public abstract class BatchNormBlock implements ResidualBlock {
     Checks.disjoint("x", x, xOff, "out", out, outOff, (long) rows * hidden);
     Checks.notNull("f", f);
     Checks.notNull("ws", ws);
-    ws.prepare(rows, hidden);
-    ws.prepareFeatures(hidden);
+    WS.prepare(ws, rows, hidden);
+    WS.prepareFeatures(ws, hidden);
     int n = rows * hidden;
     if (preNorm) {
-      norm.forwardTraining(x, xOff, ws.saved, 0, rows, ws.mean, ws.rstd);
-      f.forward(ws.saved, 0, out, outOff, rows);
+      norm.forwardTraining(x, xOff, ws.saved(), 0, rows, ws.mean(), ws.rstd());
+      f.forward(ws.saved(), 0, out, outOff, rows);
       for (int i = 0; i < n; i++) {
         out[outOff + i] = Math.fma(alphaF, x[xOff + i], out[outOff + i]);
       }
     } else {
-      f.forward(x, xOff, ws.gradient, 0, rows);
+      f.forward(x, xOff, ws.gradient(), 0, rows);
       for (int i = 0; i < n; i++) {
-        ws.saved[i] = Math.fma(alphaF, x[xOff + i], ws.gradient[i]);
+        ws.saved()[i] = Math.fma(alphaF, x[xOff + i], ws.gradient()[i]);
       }
-      norm.forwardTraining(ws.saved, 0, out, outOff, rows, ws.mean, ws.rstd);
+      norm.forwardTraining(ws.saved(), 0, out, outOff, rows, ws.mean(), ws.rstd());
     }
-    ws.filled(this, f, rows, hidden, x, xOff);
+    WS.filled(ws, this, f, rows, hidden, x, xOff);
   }
 
   @Override
@@ -111,25 +120,25 @@ public abstract class BatchNormBlock implements ResidualBlock {
     int hidden = hidden();
     Checks.notNull("f", f);
     Checks.notNull("ws", ws);
-    int rows = ws.rowsOf(this, f);
+    int rows = WS.rowsOf(ws, this, f);
     Checks.rows("dout", dout, doutOff, rows, hidden);
     Checks.rows("dx", dx, dxOff, rows, hidden);
     int n = rows * hidden;
     if (preNorm) {
       // dh = F'(h)ᵀ·dout; dx = BatchNorm'(x)ᵀ·dh + alpha·dout
-      Arrays.fill(ws.gradient, 0, n, 0f);
-      f.backward(ws.saved, 0, dout, doutOff, ws.gradient, 0, rows);
-      norm.backward(ws.x, ws.xOff, ws.gradient, 0, dx, dxOff, rows, ws.mean, ws.rstd);
+      Arrays.fill(ws.gradient(), 0, n, 0f);
+      f.backward(ws.saved(), 0, dout, doutOff, ws.gradient(), 0, rows);
+      norm.backward(WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dx, dxOff, rows, ws.mean(), ws.rstd());
       for (int i = 0; i < n; i++) {
         dx[dxOff + i] = Math.fma(alphaF, dout[doutOff + i], dx[dxOff + i]);
       }
     } else {
       // ds = BatchNorm'(s)ᵀ·dout; dx = alpha·ds + F'(x)ᵀ·ds
-      norm.backward(ws.saved, 0, dout, doutOff, ws.gradient, 0, rows, ws.mean, ws.rstd);
+      norm.backward(ws.saved(), 0, dout, doutOff, ws.gradient(), 0, rows, ws.mean(), ws.rstd());
       for (int i = 0; i < n; i++) {
-        dx[dxOff + i] = alphaF * ws.gradient[i];
+        dx[dxOff + i] = alphaF * ws.gradient()[i];
       }
-      f.backward(ws.x, ws.xOff, ws.gradient, 0, dx, dxOff, rows);
+      f.backward(WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dx, dxOff, rows);
     }
   }
 

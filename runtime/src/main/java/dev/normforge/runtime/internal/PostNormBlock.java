@@ -1,4 +1,9 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
+
+import dev.normforge.runtime.AddNormBlock;
+import dev.normforge.runtime.BlockWorkspace;
+import dev.normforge.runtime.Sublayer;
+import dev.normforge.runtime.internal.exec.Checks;
 
 /**
  * A Post-Norm residual block, {@code out = norm(alpha·x + F(x))}, as generated for a site with
@@ -9,10 +14,10 @@ package dev.normforge.runtime;
  * kernel per row writes {@code ds} (the norm's backward at {@code s}) into the workspace and
  * {@code dx = alpha·ds}, then {@code F.backward(x, ds, dx)} adds the sublayer path into {@code dx}.
  *
- * <p>The fused add+norm kernels are public too, for callers with their own graph:
- * {@link #addNormForward} and {@link #addNormBackward}.
+ * <p>The fused add+norm kernels are public too, for callers with their own graph, through
+ * {@link AddNormBlock}: {@link #addNormForward} and {@link #addNormBackward}.
  */
-public abstract non-sealed class PostNormBlock extends RowNormBlock {
+public abstract non-sealed class PostNormBlock extends RowNormBlock implements AddNormBlock {
   protected PostNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine,
       boolean bias) {
     super(hidden, eps, alpha, beta, centered, affine, bias);
@@ -32,9 +37,9 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock {
   public final void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws) {
     checkForward(x, xOff, out, outOff, rows, f, ws);
     f.forward(x, xOff, out, outOff, rows);
-    runForward(ADD_NORM, x, xOff, out, outOff, ws.saved, 0, out, outOff, rows, centered() ? ws.mean : null,
-        ws.rstd, 0);
-    ws.filled(this, f, rows, hidden, x, xOff);
+    runForward(ADD_NORM, x, xOff, out, outOff, ws.saved(), 0, out, outOff, rows, centered() ? ws.mean() : null,
+        ws.rstd(), 0);
+    WS.filled(ws, this, f, rows, hidden, x, xOff);
   }
 
   /**
@@ -45,27 +50,12 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock {
   @Override
   public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
     int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
-    runBackward(ADD_NORM_BACKWARD, ws.saved, 0, dout, doutOff, ws.gradient, 0, dx, dxOff, rows,
-        centered() ? ws.mean : null, ws.rstd, 0);
-    f.backward(ws.x, ws.xOff, ws.gradient, 0, dx, dxOff, rows);
+    runBackward(ADD_NORM_BACKWARD, ws.saved(), 0, dout, doutOff, ws.gradient(), 0, dx, dxOff, rows,
+        centered() ? ws.mean() : null, ws.rstd(), 0);
+    f.backward(WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dx, dxOff, rows);
   }
 
-  /**
-   * The fused residual add and norm, for {@code rows} rows: {@code s = alpha·x + f} (written: it is the
-   * residual stream, e.g. the next Pre-Norm block's input) and {@code y = norm(s)}, saving each row's
-   * statistics of {@code s} at {@code statsOff + r} for {@link #addNormBackward}. One pass per row computes
-   * and writes {@code s} and sums it; the norm's remaining passes read {@code s}.
-   *
-   * <p>Any of {@code x}, {@code f}, {@code s}, {@code y} may be the same region (same array and offset), e.g.
-   * {@code y = f} to normalize in place; partially overlapping regions give undefined results.
-   *
-   * @param mean per-row means of {@code s}, written at {@code statsOff + r}; LayerNorm only (may be null
-   *     for RMSNorm)
-   * @param rstd per-row {@code 1/sqrt(var(s) + eps)}, written at {@code statsOff + r}
-   * @throws NullPointerException naming the argument, if a required array is null
-   * @throws IllegalArgumentException naming the argument, if {@code rows < 0}, an offset is negative or an
-   *     array is too short; nothing is written then
-   */
+  @Override
   public final void addNormForward(
       float[] x, int xOff, float[] f, int fOff, float[] s, int sOff, float[] y, int yOff, int rows,
       float[] mean, float[] rstd, int statsOff) {
@@ -78,20 +68,7 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock {
     runForward(ADD_NORM, x, xOff, f, fOff, s, sOff, y, yOff, rows, centered() ? mean : null, rstd, statsOff);
   }
 
-  /**
-   * The backward of {@link #addNormForward}, for {@code rows} rows, given {@code dy} (the gradient with
-   * respect to {@code y}) and the saved {@code s} and statistics: in one pass per row writes
-   * {@code ds = norm'(s)ᵀ·dy}, the gradient with respect to {@code s} and so with respect to {@code f}, and
-   * {@code dx = alpha·ds}, the residual path's gradient with respect to {@code x} (overwritten: add the
-   * sublayer's path afterwards, as {@code F.backward(x, ds, dx)} does); adds {@code Σ dy·shat} into the
-   * weight's gradient and {@code Σ dy} into the bias's.
-   *
-   * <p>{@code ds} may be {@code dy} itself (same array and offset); {@code dx} must not overlap {@code ds}.
-   *
-   * @throws NullPointerException naming the argument, if a required array is null
-   * @throws IllegalArgumentException naming the argument, if {@code rows < 0}, an offset is negative, an
-   *     array is too short, or {@code dx} overlaps {@code ds}; nothing is written then
-   */
+  @Override
   public final void addNormBackward(
       float[] s, int sOff, float[] dy, int dyOff, float[] ds, int dsOff, float[] dx, int dxOff, int rows,
       float[] mean, float[] rstd, int statsOff) {
@@ -110,8 +87,8 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock {
   private static final int ADD_NORM_BACKWARD = 1;
 
   @Override
-  final void kernel(int kind, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d,
-      int dOff, int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+  final void kernel(int kind, int chunk, int r0, int r1, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, float[] d, int dOff, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
     if (kind == ADD_NORM) {
       addNormRows(a, aOff, b, bOff, c, cOff, d, dOff, r0, r1, mean, rstd, statsOff);
     } else {

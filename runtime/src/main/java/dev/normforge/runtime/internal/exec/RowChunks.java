@@ -1,4 +1,4 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal.exec;
 
 /**
  * How a call over {@code rows} rows is cut into chunks. The cut depends only on the shape, never on the

@@ -1,5 +1,7 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
+import dev.normforge.runtime.BlockWorkspace;
+import dev.normforge.runtime.Sublayer;
 import java.util.Arrays;
 
 /**
@@ -31,10 +33,10 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
   @Override
   public final void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws) {
     checkForward(x, xOff, out, outOff, rows, f, ws);
-    runForward(NORMALIZE, x, xOff, ws.saved, 0, null, 0, null, 0, rows, centered() ? ws.mean : null, ws.rstd, 0);
-    f.forward(ws.saved, 0, out, outOff, rows);
+    runForward(NORMALIZE, x, xOff, ws.saved(), 0, null, 0, null, 0, rows, centered() ? ws.mean() : null, ws.rstd(), 0);
+    f.forward(ws.saved(), 0, out, outOff, rows);
     runForward(RESIDUAL, x, xOff, out, outOff, null, 0, null, 0, rows, null, null, 0);
-    ws.filled(this, f, rows, hidden, x, xOff);
+    WS.filled(ws, this, f, rows, hidden, x, xOff);
   }
 
   /**
@@ -45,10 +47,10 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
   @Override
   public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
     int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
-    Arrays.fill(ws.gradient, 0, rows * hidden, 0f);
-    f.backward(ws.saved, 0, dout, doutOff, ws.gradient, 0, rows);
-    runBackward(BACKWARD, ws.x, ws.xOff, ws.gradient, 0, dout, doutOff, dx, dxOff, rows,
-        centered() ? ws.mean : null, ws.rstd, 0);
+    Arrays.fill(ws.gradient(), 0, rows * hidden, 0f);
+    f.backward(ws.saved(), 0, dout, doutOff, ws.gradient(), 0, rows);
+    runBackward(BACKWARD, WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dout, doutOff, dx, dxOff, rows,
+        centered() ? ws.mean() : null, ws.rstd(), 0);
   }
 
   private static final int NORMALIZE = 0;
@@ -56,8 +58,8 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
   private static final int BACKWARD = 2;
 
   @Override
-  final void kernel(int kind, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff, float[] d,
-      int dOff, int r0, int r1, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+  final void kernel(int kind, int chunk, int r0, int r1, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, float[] d, int dOff, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
     switch (kind) {
       case NORMALIZE -> normalizeRows(a, aOff, b, bOff, r0, r1, mean, rstd, statsOff);
       case RESIDUAL -> residualRows(a, aOff, b, bOff, r0, r1);

@@ -1,5 +1,10 @@
-package dev.normforge.runtime;
+package dev.normforge.testing;
 
+import dev.normforge.runtime.Init;
+import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.Sublayer;
+import dev.normforge.runtime.internal.Lanes;
+import dev.normforge.runtime.internal.exec.Checks;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 

@@ -1,4 +1,6 @@
-package dev.normforge.runtime;
+package dev.normforge.testing;
+
+import dev.normforge.runtime.Sublayer;
 
 /**
  * The float64 oracle: every formula the generated kernels compute, written plainly in double precision
@@ -283,25 +285,19 @@ public final class Reference {
   }
 
   /**
-   * {@code 1/sqrt(mean((x - center)²) + eps)}, scaled by the largest deviation so that no square over- or
-   * underflows; NaN for a row holding NaN or infinity (as PyTorch), {@code 1/sqrt(eps)} for a constant row.
+   * {@code 1/sqrt(Σ(x - center)²/n + eps)} in plain double arithmetic, independent of the kernels' scaled
+   * slow path: the square of any difference of float values fits in double's range, so nothing over- or
+   * underflows. NaN for a row holding NaN or infinity (as PyTorch); {@code 1/sqrt(eps)} for a constant row.
    */
   private static double rstdD(double[] x, int o, int n, double center, double eps) {
-    double scale = 0;
-    for (int j = 0; j < n; j++) {
-      scale = Math.max(scale, Math.abs(x[o + j] - center));
-    }
-    if (Double.isNaN(scale) || Double.isInfinite(scale)) {
-      return Double.NaN;
-    }
-    if (scale == 0) {
-      return 1.0 / Math.sqrt(eps);
-    }
     double s = 0;
     for (int j = 0; j < n; j++) {
-      double d = (x[o + j] - center) / scale;
+      double d = x[o + j] - center;
       s += d * d;
     }
-    return 1.0 / (scale * Math.sqrt(s / n + eps / scale / scale));
+    if (!Double.isFinite(s)) {
+      return Double.NaN;
+    }
+    return 1.0 / Math.sqrt(s / n + eps);
   }
 }

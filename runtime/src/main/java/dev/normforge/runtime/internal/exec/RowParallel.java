@@ -1,4 +1,4 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal.exec;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
 /** A hand-written float LayerNorm/RMSNorm with the kernel contract of a generated class, for runtime tests. */
 final class ScalarRowNorm extends RowNormLayer {

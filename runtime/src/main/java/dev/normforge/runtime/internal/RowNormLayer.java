@@ -1,6 +1,11 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
-import java.util.concurrent.atomic.AtomicBoolean;
+import dev.normforge.runtime.NormLayer;
+import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.internal.exec.Checks;
+import dev.normforge.runtime.internal.exec.RowChunks;
+import dev.normforge.runtime.internal.exec.RowJob;
+import dev.normforge.runtime.internal.exec.RowParallel;
 
 /**
  * What every generated LayerNorm/RMSNorm class shares: parameters, argument checks and the split of a call
@@ -8,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Calls run on {@link RowParallel#shared()}, cut into {@link RowChunks} that depend only on the shape.
  * Rows are independent in forward; in backward each chunk sums its weight and bias gradients into its own
- * {@link ChunkPartials} buffer, added into the parameters' gradients in chunk order. So every output,
+ * partial buffer ({@link RowJob}), added into the parameters' gradients in chunk order. So every output,
  * gradients included, is bitwise the same for any number of threads. A call with one chunk runs on the
  * caller's thread and adds into the gradients directly.
  *
@@ -20,17 +25,17 @@ public abstract class RowNormLayer implements NormLayer {
   private final int hidden;
   private final double eps;
   private final boolean centered;
-  private final Parameter weight;
-  private final Parameter bias;
-  private final ForwardJob forwardJob = new ForwardJob();
-  private final BackwardJob backwardJob = new BackwardJob();
+  private final NormParameters params;
+  private final RowJob forwardJob;
+  private final RowJob backwardJob;
 
   protected RowNormLayer(int hidden, double eps, boolean centered, boolean affine, boolean bias) {
     this.hidden = hidden;
     this.eps = eps;
     this.centered = centered;
-    this.weight = affine ? new Parameter("weight", hidden, 1f) : null;
-    this.bias = bias ? new Parameter("bias", hidden, 0f) : null;
+    this.params = new NormParameters(hidden, affine, bias, 1f);
+    this.forwardJob = new RowJob(this::chunk, hidden);
+    this.backwardJob = new RowJob(this::chunk, hidden, params.dweight(), params.dbias());
   }
 
   @Override
@@ -50,12 +55,12 @@ public abstract class RowNormLayer implements NormLayer {
 
   @Override
   public final Parameter weight() {
-    return weight;
+    return params.weight;
   }
 
   @Override
   public final Parameter bias() {
-    return bias;
+    return params.bias;
   }
 
   @Override
@@ -86,43 +91,25 @@ public abstract class RowNormLayer implements NormLayer {
     Checks.rows("dx", dx, dxOff, rows, hidden);
     checkStats(mean, rstd, statsOff, rows);
     checkForwardRan(rstd, statsOff, rows);
-    float[] dweight = weight == null ? null : weight.grad();
-    float[] dbias = bias == null ? null : bias.grad();
-    int chunks = RowChunks.count(rows, hidden);
-    if (chunks == 1) {
-      backwardRows(x, xOff, dy, dyOff, dx, dxOff, 0, rows, mean, rstd, statsOff, dweight, dbias);
-      return;
-    }
-    BackwardJob job = backwardJob;
-    job.set(x, xOff, dy, dyOff, dx, dxOff, rows, chunks, mean, rstd, statsOff);
-    try {
-      RowParallel.shared().run(chunks, job);
-    } finally {
-      job.clear();
-    }
-    if (dweight != null) {
-      job.dweight.reduceInto(dweight, chunks, hidden);
-    }
-    if (dbias != null) {
-      job.dbias.reduceInto(dbias, chunks, hidden);
-    }
+    backwardJob.gradientRows(BACKWARD, rows, x, xOff, dy, dyOff, dx, dxOff, null, 0, mean, rstd, statsOff);
   }
 
   /** Forward over all rows: in parallel chunks, or on this thread when small or the job is in use. */
   private void forwardRows(
       float[] x, int xOff, float[] y, int yOff, int rows, float[] mean, float[] rstd, int statsOff) {
-    int chunks = RowChunks.count(rows, hidden);
-    ForwardJob job = forwardJob;
-    if (chunks == 1 || !job.busy.compareAndSet(false, true)) {
-      normalizeRows(x, xOff, y, yOff, 0, rows, mean, rstd, statsOff);
-      return;
-    }
-    try {
-      job.set(x, xOff, y, yOff, rows, chunks, mean, rstd, statsOff);
-      RowParallel.shared().run(chunks, job);
-    } finally {
-      job.clear();
-      job.busy.set(false);
+    forwardJob.rows(FORWARD, rows, x, xOff, y, yOff, null, 0, null, 0, mean, rstd, statsOff);
+  }
+
+  private static final int FORWARD = 0;
+  private static final int BACKWARD = 1;
+
+  /** The kernel of a chunk of a forward or backward call, rows {@code [r0, r1)}. */
+  private void chunk(int kind, int chunk, int r0, int r1, float[] a, int aOff, float[] b, int bOff, float[] c,
+      int cOff, float[] d, int dOff, float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias) {
+    if (kind == FORWARD) {
+      normalizeRows(a, aOff, b, bOff, r0, r1, mean, rstd, statsOff);
+    } else {
+      backwardRows(a, aOff, b, bOff, c, cOff, r0, r1, mean, rstd, statsOff, dweight, dbias);
     }
   }
 
@@ -161,96 +148,9 @@ public abstract class RowNormLayer implements NormLayer {
       float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int r0, int r1,
       float[] mean, float[] rstd, int statsOff, float[] dweight, float[] dbias);
 
-  /** The arguments of one forward call, kept in a reusable task so that a parallel call allocates nothing. */
-  private final class ForwardJob implements ChunkTask {
-    final AtomicBoolean busy = new AtomicBoolean();
-    private float[] x;
-    private float[] y;
-    private float[] mean;
-    private float[] rstd;
-    private int xOff;
-    private int yOff;
-    private int rows;
-    private int chunks;
-    private int statsOff;
-
-    void set(float[] x, int xOff, float[] y, int yOff, int rows, int chunks, float[] mean, float[] rstd,
-        int statsOff) {
-      this.x = x;
-      this.xOff = xOff;
-      this.y = y;
-      this.yOff = yOff;
-      this.rows = rows;
-      this.chunks = chunks;
-      this.mean = mean;
-      this.rstd = rstd;
-      this.statsOff = statsOff;
-    }
-
-    /** Drops the references to the caller's arrays. */
-    void clear() {
-      x = y = mean = rstd = null;
-    }
-
-    @Override
-    public void run(int c) {
-      normalizeRows(x, xOff, y, yOff, RowChunks.start(rows, chunks, c), RowChunks.start(rows, chunks, c + 1),
-          mean, rstd, statsOff);
-    }
-  }
-
-  /** The arguments of one backward call and the per-chunk gradient partials, reused across calls. */
-  private final class BackwardJob implements ChunkTask {
-    final ChunkPartials dweight = new ChunkPartials();
-    final ChunkPartials dbias = new ChunkPartials();
-    private float[] x;
-    private float[] dy;
-    private float[] dx;
-    private float[] mean;
-    private float[] rstd;
-    private int xOff;
-    private int dyOff;
-    private int dxOff;
-    private int rows;
-    private int chunks;
-    private int statsOff;
-
-    void set(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, int chunks,
-        float[] mean, float[] rstd, int statsOff) {
-      this.x = x;
-      this.xOff = xOff;
-      this.dy = dy;
-      this.dyOff = dyOff;
-      this.dx = dx;
-      this.dxOff = dxOff;
-      this.rows = rows;
-      this.chunks = chunks;
-      this.mean = mean;
-      this.rstd = rstd;
-      this.statsOff = statsOff;
-      if (weight != null) {
-        dweight.ensure(chunks, hidden);
-      }
-      if (bias != null) {
-        dbias.ensure(chunks, hidden);
-      }
-    }
-
-    void clear() {
-      x = dy = dx = mean = rstd = null;
-    }
-
-    @Override
-    public void run(int c) {
-      backwardRows(x, xOff, dy, dyOff, dx, dxOff,
-          RowChunks.start(rows, chunks, c), RowChunks.start(rows, chunks, c + 1), mean, rstd, statsOff,
-          weight == null ? null : dweight.zeroed(c, hidden), bias == null ? null : dbias.zeroed(c, hidden));
-    }
-  }
-
   @Override
   public String toString() {
     return getClass().getSimpleName() + "(hidden=" + hidden + ", eps=" + eps
-        + ", weight=" + (weight != null) + ", bias=" + (bias != null) + ")";
+        + ", " + params + ")";
   }
 }

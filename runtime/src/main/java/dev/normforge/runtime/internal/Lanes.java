@@ -1,4 +1,4 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;

@@ -1,5 +1,11 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal;
 
+import dev.normforge.runtime.BatchNormLayer;
+import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.internal.exec.Checks;
+import dev.normforge.runtime.internal.exec.RowChunks;
+import dev.normforge.runtime.internal.exec.RowJob;
+import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.Arrays;
 
 /**
@@ -44,8 +50,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private final int hidden;
   private final double eps;
   private final double momentum;
-  private final Parameter weight;
-  private final Parameter bias;
+  private final NormParameters params;
   private final float[] runningMean;
   private final float[] runningVar;
 
@@ -57,8 +62,12 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private final double[] total1;
   private final double[] total2;
   private final double[] total3;
-  private final SumsJob sumsJob = new SumsJob();
-  private final MapJob mapJob = new MapJob();
+  /** Per chunk of a reducing pass: float partials of one block, 3 × hidden. */
+  private float[][][] parts = new float[0][][];
+  /** Per chunk of a reducing pass: double sums, 3 × hidden; null for chunk 0 (it sums into the totals). */
+  private double[][][] sums = new double[0][][];
+  private final RowJob sumsJob;
+  private final RowJob mapJob;
 
   protected BatchNormBase(int hidden, double eps, double momentum, boolean affine, boolean bias) {
     if (hidden <= 0) {
@@ -67,8 +76,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
     this.hidden = hidden;
     this.eps = eps;
     this.momentum = momentum;
-    this.weight = affine ? new Parameter("weight", hidden, 1f) : null;
-    this.bias = bias ? new Parameter("bias", hidden, 0f) : null;
+    this.params = new NormParameters(hidden, affine, bias, 1f);
     this.runningMean = new float[hidden];
     this.runningVar = new float[hidden];
     Arrays.fill(runningVar, 1f);
@@ -79,6 +87,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
     total1 = new double[hidden];
     total2 = new double[hidden];
     total3 = new double[hidden];
+    sumsJob = new RowJob(this::sumsChunk, hidden);
+    mapJob = new RowJob(this::mapChunk, hidden);
   }
 
   @Override
@@ -98,12 +108,12 @@ public abstract class BatchNormBase implements BatchNormLayer {
 
   @Override
   public final Parameter weight() {
-    return weight;
+    return params.weight;
   }
 
   @Override
   public final Parameter bias() {
-    return bias;
+    return params.bias;
   }
 
   @Override
@@ -129,8 +139,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
     System.arraycopy(x, xOff, shift, 0, hidden);
     reduce(x, xOff, rows, shift, false, null, 0);
     double n = rows;
-    float[] w = weight == null ? null : weight.value();
-    float[] b = bias == null ? null : bias.value();
+    float[] w = params.weightValue();
+    float[] b = params.biasValue();
     for (int j = 0; j < hidden; j++) {
       double d = total1[j] / n;
       double sq = total2[j];
@@ -139,8 +149,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
         var = Math.max(0.0, sq / n - d * d);
       } else {
         // a constant feature, squares that under- or overflow float, NaN or infinity: this one in double
-        d = featureMean(x, xOff, rows, j, shift[j]);
-        var = featureVariance(x, xOff, rows, j, shift[j] + d);
+        d = RowStats.mean(x, xOff + j, rows, hidden, shift[j]);
+        var = RowStats.variance(x, xOff + j, rows, hidden, shift[j] + d);
       }
       double m = shift[j] + d;
       double is = 1.0 / Math.sqrt(var + eps);
@@ -161,8 +171,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
     Checks.rows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
-    float[] w = weight == null ? null : weight.value();
-    float[] b = bias == null ? null : bias.value();
+    float[] w = params.weightValue();
+    float[] b = params.biasValue();
     for (int j = 0; j < hidden; j++) {
       double is = 1.0 / Math.sqrt(runningVar[j] + eps);
       coefA[j] = (float) (w == null ? is : is * w[j]);
@@ -184,9 +194,9 @@ public abstract class BatchNormBase implements BatchNormLayer {
     // pass 1: Σdy, Σdy·xc and Σxc per feature, xc = x - mean
     reduce(x, xOff, rows, mean, true, dy, dyOff);
     double n = rows;
-    float[] w = weight == null ? null : weight.value();
-    float[] dw = weight == null ? null : weight.grad();
-    float[] db = bias == null ? null : bias.grad();
+    float[] w = params.weightValue();
+    float[] dw = params.dweight();
+    float[] db = params.dbias();
     for (int j = 0; j < hidden; j++) {
       double is = invstd[j];
       double sumDy = total1[j];
@@ -219,19 +229,62 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private void reduce(float[] x, int xOff, int rows, float[] center, boolean gradient, float[] dy, int dyOff) {
     int blocks = (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
     int chunks = Math.min(RowChunks.count(rows, hidden), blocks);
-    SumsJob job = sumsJob;
-    job.set(x, xOff, dy, dyOff, rows, blocks, chunks, center, gradient);
-    try {
-      RowParallel.shared().run(chunks, job);
-    } finally {
-      job.clear();
+    if (chunks > parts.length) {
+      float[][][] p = Arrays.copyOf(parts, chunks);
+      double[][][] d = Arrays.copyOf(sums, chunks);
+      for (int c = parts.length; c < chunks; c++) {
+        p[c] = new float[3][hidden];
+        d[c] = c == 0 ? null : new double[3][hidden];
+      }
+      parts = p;
+      sums = d;
     }
-    int sums = gradient ? 3 : 2;
+    sumsJob.blocks(gradient ? GRADIENT_SUMS : STATS_SUMS, rows, CHUNK_ROWS, chunks, x, xOff, dy, dyOff, center);
+    int n = gradient ? 3 : 2;
     for (int c = 1; c < chunks; c++) {
-      addInto(total1, job.sums[c][0]);
-      addInto(total2, job.sums[c][1]);
-      if (sums == 3) {
-        addInto(total3, job.sums[c][2]);
+      addInto(total1, sums[c][0]);
+      addInto(total2, sums[c][1]);
+      if (n == 3) {
+        addInto(total3, sums[c][2]);
+      }
+    }
+  }
+
+  private static final int STATS_SUMS = 0;
+  private static final int GRADIENT_SUMS = 1;
+
+  /**
+   * Chunk {@code c} of a reducing pass, rows {@code [r0, r1)}: adds each {@link #CHUNK_ROWS}-row block's
+   * float partials into the chunk's double sums (chunk 0's are the totals), in block order.
+   */
+  private void sumsChunk(int kind, int c, int r0, int r1, float[] x, int xOff, float[] dy, int dyOff,
+      float[] unusedC, int unusedCOff, float[] unusedD, int unusedDOff, float[] center, float[] unusedRstd,
+      int unusedStatsOff, float[] unusedDw, float[] unusedDb) {
+    boolean gradient = kind == GRADIENT_SUMS;
+    float[] p1 = parts[c][0];
+    float[] p2 = parts[c][1];
+    float[] p3 = parts[c][2];
+    double[] s1 = c == 0 ? total1 : sums[c][0];
+    double[] s2 = c == 0 ? total2 : sums[c][1];
+    double[] s3 = c == 0 ? total3 : sums[c][2];
+    Arrays.fill(s1, 0);
+    Arrays.fill(s2, 0);
+    Arrays.fill(s3, 0);
+    for (int b0 = r0; b0 < r1; b0 += CHUNK_ROWS) {
+      int b1 = Math.min(r1, b0 + CHUNK_ROWS);
+      if (gradient) {
+        gradientSumsRows(x, xOff, dy, dyOff, b0, b1, center, p1, p2, p3);
+      } else {
+        statsRows(x, xOff, b0, b1, center, p1, p2);
+      }
+      for (int j = 0; j < hidden; j++) {
+        s1[j] += p1[j];
+        s2[j] += p2[j];
+      }
+      if (gradient) {
+        for (int j = 0; j < hidden; j++) {
+          s3[j] += p3[j];
+        }
       }
     }
   }
@@ -249,21 +302,21 @@ public abstract class BatchNormBase implements BatchNormLayer {
    */
   private void map(float[] x, int xOff, float[] dy, int dyOff, float[] out, int outOff, int rows, float[] center,
       boolean backward) {
-    int chunks = RowChunks.count(rows, hidden);
-    if (chunks == 1) {
-      if (backward) {
-        backwardRows(x, xOff, dy, dyOff, out, outOff, 0, rows, center, coefA, coefB, coefC);
-      } else {
-        normalizeRows(x, xOff, out, outOff, 0, rows, center, coefA, coefB);
-      }
-      return;
-    }
-    MapJob job = mapJob;
-    job.set(x, xOff, dy, dyOff, out, outOff, rows, chunks, center, backward);
-    try {
-      RowParallel.shared().run(chunks, job);
-    } finally {
-      job.clear();
+    mapJob.rows(backward ? BACKWARD_MAP : NORMALIZE_MAP, rows, x, xOff, dy, dyOff, out, outOff, null, 0, center,
+        null, 0);
+  }
+
+  private static final int NORMALIZE_MAP = 0;
+  private static final int BACKWARD_MAP = 1;
+
+  /** A chunk of the second pass, rows {@code [r0, r1)}, with the layer's coefficients. */
+  private void mapChunk(int kind, int chunk, int r0, int r1, float[] x, int xOff, float[] dy, int dyOff,
+      float[] out, int outOff, float[] unusedD, int unusedDOff, float[] center, float[] unusedRstd,
+      int unusedStatsOff, float[] unusedDw, float[] unusedDb) {
+    if (kind == BACKWARD_MAP) {
+      backwardRows(x, xOff, dy, dyOff, out, outOff, r0, r1, center, coefA, coefB, coefC);
+    } else {
+      normalizeRows(x, xOff, out, outOff, r0, r1, center, coefA, coefB);
     }
   }
 
@@ -272,32 +325,6 @@ public abstract class BatchNormBase implements BatchNormLayer {
       throw new IllegalArgumentException("rows must be >= 2 in training: the batch variance of "
           + rows + " row" + (rows == 1 ? "" : "s") + " is undefined (PyTorch raises too), got " + rows);
     }
-  }
-
-  /** Mean of feature {@code j} minus {@code shift}, in double: the slow path of rare features. */
-  private double featureMean(float[] x, int xOff, int rows, int j, double shift) {
-    double s = 0;
-    for (int r = 0; r < rows; r++) {
-      s += x[xOff + r * hidden + j] - shift;
-    }
-    return s / rows;
-  }
-
-  /** Biased variance of feature {@code j} around {@code mean}, scaled so that no square over- or underflows. */
-  private double featureVariance(float[] x, int xOff, int rows, int j, double mean) {
-    double scale = 0;
-    for (int r = 0; r < rows; r++) {
-      scale = Math.max(scale, Math.abs(x[xOff + r * hidden + j] - mean));
-    }
-    if (!(scale > 0) || Double.isInfinite(scale)) {
-      return Double.isNaN(scale) || Double.isInfinite(scale) ? scale : 0;
-    }
-    double s = 0;
-    for (int r = 0; r < rows; r++) {
-      double d = (x[xOff + r * hidden + j] - mean) / scale;
-      s += d * d;
-    }
-    return s / rows * scale * scale;
   }
 
   /**
@@ -327,132 +354,9 @@ public abstract class BatchNormBase implements BatchNormLayer {
       float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int r0, int r1,
       float[] center, float[] coefA, float[] coefB, float[] coefC);
 
-  /**
-   * The first pass of one call, reused across calls: chunk {@code c} covers blocks
-   * {@code [start(blocks, chunks, c), start(blocks, chunks, c + 1))} of {@link #CHUNK_ROWS} rows, and adds
-   * each block's float partials into its double sums (chunk 0's are the totals) in block order.
-   */
-  private final class SumsJob implements ChunkTask {
-    /** Per chunk: float partials of one block, 3 × hidden. */
-    private float[][][] parts = new float[0][][];
-    /** Per chunk: double sums, 3 × hidden; row 0 unused (chunk 0 sums into the totals). */
-    private double[][][] sums = new double[0][][];
-    private float[] x;
-    private float[] dy;
-    private float[] center;
-    private int xOff;
-    private int dyOff;
-    private int rows;
-    private int blocks;
-    private int chunks;
-    private boolean gradient;
-
-    void set(float[] x, int xOff, float[] dy, int dyOff, int rows, int blocks, int chunks, float[] center,
-        boolean gradient) {
-      if (chunks > parts.length) {
-        float[][][] p = Arrays.copyOf(parts, chunks);
-        double[][][] d = Arrays.copyOf(sums, chunks);
-        for (int c = parts.length; c < chunks; c++) {
-          p[c] = new float[3][hidden];
-          d[c] = c == 0 ? null : new double[3][hidden];
-        }
-        parts = p;
-        sums = d;
-      }
-      this.x = x;
-      this.xOff = xOff;
-      this.dy = dy;
-      this.dyOff = dyOff;
-      this.rows = rows;
-      this.blocks = blocks;
-      this.chunks = chunks;
-      this.center = center;
-      this.gradient = gradient;
-    }
-
-    void clear() {
-      x = dy = center = null;
-    }
-
-    @Override
-    public void run(int c) {
-      float[] p1 = parts[c][0];
-      float[] p2 = parts[c][1];
-      float[] p3 = parts[c][2];
-      double[] s1 = c == 0 ? total1 : sums[c][0];
-      double[] s2 = c == 0 ? total2 : sums[c][1];
-      double[] s3 = c == 0 ? total3 : sums[c][2];
-      Arrays.fill(s1, 0);
-      Arrays.fill(s2, 0);
-      Arrays.fill(s3, 0);
-      int b1 = RowChunks.start(blocks, chunks, c + 1);
-      for (int b = RowChunks.start(blocks, chunks, c); b < b1; b++) {
-        int r0 = b * CHUNK_ROWS;
-        int r1 = Math.min(rows, r0 + CHUNK_ROWS);
-        if (gradient) {
-          gradientSumsRows(x, xOff, dy, dyOff, r0, r1, center, p1, p2, p3);
-        } else {
-          statsRows(x, xOff, r0, r1, center, p1, p2);
-        }
-        for (int j = 0; j < hidden; j++) {
-          s1[j] += p1[j];
-          s2[j] += p2[j];
-        }
-        if (gradient) {
-          for (int j = 0; j < hidden; j++) {
-            s3[j] += p3[j];
-          }
-        }
-      }
-    }
-  }
-
-  /** The second pass of one call (normalize or backward), reused across calls; uses the layer's coefficients. */
-  private final class MapJob implements ChunkTask {
-    private float[] x;
-    private float[] dy;
-    private float[] out;
-    private float[] center;
-    private int xOff;
-    private int dyOff;
-    private int outOff;
-    private int rows;
-    private int chunks;
-    private boolean backward;
-
-    void set(float[] x, int xOff, float[] dy, int dyOff, float[] out, int outOff, int rows, int chunks,
-        float[] center, boolean backward) {
-      this.x = x;
-      this.xOff = xOff;
-      this.dy = dy;
-      this.dyOff = dyOff;
-      this.out = out;
-      this.outOff = outOff;
-      this.rows = rows;
-      this.chunks = chunks;
-      this.center = center;
-      this.backward = backward;
-    }
-
-    void clear() {
-      x = dy = out = center = null;
-    }
-
-    @Override
-    public void run(int c) {
-      int r0 = RowChunks.start(rows, chunks, c);
-      int r1 = RowChunks.start(rows, chunks, c + 1);
-      if (backward) {
-        backwardRows(x, xOff, dy, dyOff, out, outOff, r0, r1, center, coefA, coefB, coefC);
-      } else {
-        normalizeRows(x, xOff, out, outOff, r0, r1, center, coefA, coefB);
-      }
-    }
-  }
-
   @Override
   public String toString() {
     return getClass().getSimpleName() + "(hidden=" + hidden + ", eps=" + eps + ", momentum=" + momentum
-        + ", weight=" + (weight != null) + ", bias=" + (bias != null) + ")";
+        + ", " + params + ")";
   }
 }

@@ -1,4 +1,4 @@
-package dev.normforge.runtime;
+package dev.normforge.runtime.internal.exec;
 
 /**
  * Argument checks every public entry point runs before it writes anything. Messages name the argument and
