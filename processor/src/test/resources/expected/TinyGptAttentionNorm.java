@@ -73,7 +73,7 @@ public final class TinyGptAttentionNorm extends RowNormLayer {
    * A new layer with weight 1.0 and zero gradients.
    */
   public TinyGptAttentionNorm() {
-    super(HIDDEN, EPS, false, true, false);
+    super(HIDDEN, EPS, false, true, false, 1.0f, "");
     this.weight = weight().value();
   }
 

@@ -78,7 +78,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
    * A new layer with weight 1.0 and bias 0 and zero gradients.
    */
   public TinyGptFinalNorm() {
-    super(HIDDEN, EPS, true, true, true);
+    super(HIDDEN, EPS, true, true, true, 1.0f, "");
     this.weight = weight().value();
     this.bias = bias().value();
   }

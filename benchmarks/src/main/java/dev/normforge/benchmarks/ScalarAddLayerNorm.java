@@ -16,7 +16,7 @@ final class ScalarAddLayerNorm extends PostNormBlock {
   private final float[] bias;
 
   ScalarAddLayerNorm(int hidden) {
-    super(hidden, 1e-5, 1.0, 1.0, true, true, true);
+    super(hidden, 1e-5, 1.0, 1.0, true, true, true, 1f);
     this.n = hidden;
     this.a = (float) alpha();
     this.weight = weight().value();

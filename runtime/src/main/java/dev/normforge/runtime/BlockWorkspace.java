@@ -34,6 +34,8 @@ public final class BlockWorkspace {
   private float[] gradient = new float[0];
   private float[] mean = new float[0];
   private float[] rstd = new float[0];
+  /** Further buffers a placement needs (a Sandwich block's second norm: its input, gradient, statistics). */
+  private float[][] extra = new float[0][];
 
   static {
     // the block bases (another package) reach the record and the input through this, not through
@@ -61,6 +63,11 @@ public final class BlockWorkspace {
       }
 
       @Override
+      protected float[] extra(BlockWorkspace ws, int slot, int size) {
+        return ws.extra(slot, size);
+      }
+
+      @Override
       protected float[] x(BlockWorkspace ws) {
         return ws.x;
       }
@@ -70,6 +77,17 @@ public final class BlockWorkspace {
         return ws.xOff;
       }
     });
+  }
+
+  /** Extra buffer {@code slot}, grown to at least {@code size} floats (never shrunk, so reuse allocates nothing). */
+  private float[] extra(int slot, int size) {
+    if (slot >= extra.length) {
+      extra = java.util.Arrays.copyOf(extra, slot + 1);
+    }
+    if (extra[slot] == null || extra[slot].length < size) {
+      extra[slot] = new float[size];
+    }
+    return extra[slot];
   }
 
   /** An empty workspace; {@link ResidualBlock#newWorkspace()} is the usual way to get one. */

@@ -57,13 +57,25 @@ public interface ResidualBlock {
    */
   void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws);
 
-  /** Sets the norm's weight and bias gradients to zero. */
+  /** Sets the gradients of every {@link #parameters() parameter} to zero. */
   default void zeroGrad() {
+    for (Parameter p : parameters()) {
+      p.zeroGrad();
+    }
+  }
+
+  /**
+   * Every learnable parameter of this block, in a fixed order: {@code weight} and {@code bias} when present
+   * (and, for a Sandwich block, its second norm's {@code weight2} and {@code bias2}). Each has a stable name.
+   */
+  default java.util.List<Parameter> parameters() {
+    java.util.List<Parameter> all = new java.util.ArrayList<>(2);
     if (weight() != null) {
-      weight().zeroGrad();
+      all.add(weight());
     }
     if (bias() != null) {
-      bias().zeroGrad();
+      all.add(bias());
     }
+    return java.util.List.copyOf(all);
   }
 }

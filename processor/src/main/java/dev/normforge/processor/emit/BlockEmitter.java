@@ -23,7 +23,6 @@ public final class BlockEmitter {
 
   public static TypeSpec.Builder emit(SiteSpec site) {
     RowNormRecipe recipe = site.rowNorm();
-    boolean pre = site.placement() == Placement.PRE;
     TypeSpec.Builder type = TypeSpec.classBuilder(site.className())
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .superclass(RuntimeTypes.blockBase(site.placement().name()))
@@ -42,37 +41,53 @@ public final class BlockEmitter {
         .initializer("(float) ALPHA").build());
     RowNormEmitter.addKernelConstants(type, site, Layout.SPECIALIZED);
     RowNormEmitter.addParameterFields(type, recipe);
+    boolean sandwich = site.placement() == Placement.SANDWICH;
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PUBLIC)
-        .addJavadoc("A new block whose norm has $L and zero gradients.\n", RowNormEmitter.initialValues(recipe))
-        .addStatement("super(HIDDEN, EPS, ALPHA, BETA, $L, $L, $L)", recipe.centered(), recipe.weight(), recipe.bias())
+        .addJavadoc("A new block whose norm$L $L and zero gradients.\n", sandwich ? "s have" : " has",
+            RowNormEmitter.initialValues(recipe))
+        .addStatement("super($LHIDDEN, EPS, ALPHA, BETA, $L, $L, $L, $Lf)", sandwich ? "new PostNorm(), " : "",
+            recipe.centered(), recipe.weight(), recipe.bias(), recipe.initialWeight())
         .addCode(RowNormEmitter.parameterFieldInit(recipe))
         .build());
     RowKernels kernels = new RowKernels(recipe, Layout.SPECIALIZED);
-    if (pre) {
+    if (site.placement() == Placement.POST) {
+      type.addMethod(kernels.addNorm());
+      type.addMethod(kernels.addNormBackward());
+    } else {
+      // PRE, and SANDWICH: a Pre-Norm block whose second norm is the nested standalone layer
       type.addMethod(kernels.normalize(KernelContract.PRE_NORMALIZE));
       type.addMethod(kernels.residual());
       type.addMethod(kernels.preBackward());
-    } else {
-      type.addMethod(kernels.addNorm());
-      type.addMethod(kernels.addNormBackward());
+    }
+    if (sandwich) {
+      type.addType(RowNormEmitter.nested("PostNorm", site, "2",
+          "The second norm, {@code norm2}, applied to the sublayer's output: its parameters are {@code weight2} "
+              + "and {@code bias2}.").build());
     }
     return type;
   }
 
   /** The block's javadoc: its placement's formula and passes, then the configuration. */
   private static CodeBlock javadoc(SiteSpec site) {
-    boolean pre = site.placement() == dev.normforge.annotations.Placement.PRE;
+    boolean pre = site.placement() != Placement.POST;
     String name = site.type() == dev.normforge.annotations.NormType.DEEP ? "DeepNorm (Post-LN with DeepNet's alpha)"
-        : (pre ? "Pre-" : "Post-") + (site.centered() ? "LN" : "RMSNorm");
+        : site.placement().name().charAt(0) + site.placement().name().substring(1).toLowerCase(java.util.Locale.ROOT)
+            + "-" + (site.centered() ? "LN" : "RMSNorm");
     String norm = site.rowNorm().name();
     CodeBlock.Builder b = CodeBlock.builder()
         .add("A fused residual block, $L, over rows of $L features, specialized for that size (Vector API).\n\n",
             name, site.hidden())
         .add("<p>Forward: {@code $L}, with {@code norm} = $L ({@code $L}).\n",
-            pre ? "out = alpha·x + F(norm(x))" : "out = norm(alpha·x + F(x))", norm,
+            site.placement() == Placement.SANDWICH ? "out = alpha·x + norm2(F(norm(x)))"
+                : pre ? "out = alpha·x + F(norm(x))" : "out = norm(alpha·x + F(x))", norm,
             site.rowNorm().outputFormula("s"));
-    if (pre) {
+    if (site.placement() == Placement.SANDWICH) {
+      b.add("{@code norm2} is a second, independent norm of the same configuration (the nested {@code PostNorm},\n")
+          .add("parameters {@code weight2} and {@code bias2}). {@code h = norm(x)}, {@code F(h)} and norm2's statistics\n")
+          .add("are kept in the workspace; backward runs norm2's backward, {@code F.backward}, then writes\n")
+          .add("{@code dx = norm'(x)ᵀ·dh + alpha·dout} in one pass per row.\n\n");
+    } else if (pre) {
       b.add("{@code h = norm(x)} is kept in the workspace for {@code F}'s backward; backward writes\n")
           .add("{@code dx = norm'(x)ᵀ·dh + alpha·dout} in one pass per row, with {@code dh} from {@code F.backward}.\n\n");
     } else {

@@ -35,13 +35,38 @@ public final class RowNormEmitter {
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("A new layer with $L and zero gradients.\n", initialValues(recipe))
-        .addStatement("super(HIDDEN, EPS, $L, $L, $L)", recipe.centered(), recipe.weight(), recipe.bias())
+        .addStatement("super(HIDDEN, EPS, $L, $L, $L, $Lf, $S)", recipe.centered(), recipe.weight(), recipe.bias(),
+            recipe.initialWeight(), "")
         .addCode(parameterFieldInit(recipe))
         .build());
+    addKernels(type, recipe);
+    return type;
+  }
+
+  /**
+   * A private nested layer {@code name} with the site's kernels, for a block that holds a second norm; it
+   * uses the enclosing class's constants, and its parameters are named with {@code suffix}.
+   */
+  static TypeSpec.Builder nested(String name, SiteSpec site, String suffix, String javadoc) {
+    RowNormRecipe recipe = site.rowNorm();
+    TypeSpec.Builder type = TypeSpec.classBuilder(name)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .superclass(RuntimeTypes.ROW_NORM_LAYER)
+        .addJavadoc(javadoc + "\n");
+    addParameterFields(type, recipe);
+    type.addMethod(MethodSpec.constructorBuilder()
+        .addStatement("super(HIDDEN, EPS, $L, $L, $L, $Lf, $S)", recipe.centered(), recipe.weight(), recipe.bias(),
+            recipe.initialWeight(), suffix)
+        .addCode(parameterFieldInit(recipe))
+        .build());
+    addKernels(type, recipe);
+    return type;
+  }
+
+  private static void addKernels(TypeSpec.Builder type, RowNormRecipe recipe) {
     RowKernels kernels = new RowKernels(recipe, Layout.SPECIALIZED);
     type.addMethod(kernels.normalize(KernelContract.ROW_NORMALIZE));
     type.addMethod(kernels.backward());
-    return type;
   }
 
   /**
@@ -69,7 +94,8 @@ public final class RowNormEmitter {
         .addModifiers(Modifier.PUBLIC)
         .addParameter(int.class, "hidden")
         .addJavadoc("A new layer of {@code hidden} features with $L and zero gradients.\n", initialValues(recipe))
-        .addStatement("super(hidden, EPS, $L, $L, $L)", recipe.centered(), recipe.weight(), recipe.bias())
+        .addStatement("super(hidden, EPS, $L, $L, $L, $Lf, $S)", recipe.centered(), recipe.weight(), recipe.bias(),
+            recipe.initialWeight(), "")
         .addStatement("this.hidden = hidden")
         .addCode(Layout.RUNTIME_SIZED.boundsInit(recipe.extents()))
         .addCode(parameterFieldInit(recipe))

@@ -8,11 +8,12 @@ import dev.normforge.processor.testing.Processing;
 import dev.normforge.processor.testing.TanhSublayer;
 import dev.normforge.processor.testing.Tolerance;
 import dev.normforge.runtime.BlockWorkspace;
+import dev.normforge.runtime.Parameter;
 import dev.normforge.runtime.ResidualBlock;
 
 /**
  * {@code residual_block} cases: a block site with the case's norm ({@code layer_norm} -> LAYER,
- * {@code rms_norm} -> RMS), placement, explicit alpha (DeepNorm cases are Post-LN blocks with DeepNet's
+ * {@code rms_norm} -> RMS), placement (pre, post, sandwich: its second norm's {@code weight2}/{@code bias2}), explicit alpha (DeepNorm cases are Post-LN blocks with DeepNet's
  * alpha, so they run as LAYER/POST with that alpha), hidden, eps, affine and bias; sublayer
  * {@code tanh(h·Wᵀ)} ({@link TanhSublayer}). Compares out, dx, dW, dweight, dbias within {@link #TOLERANCE}.
  */
@@ -33,6 +34,7 @@ final class BlockGolden implements GoldenCheck {
     String placement = switch (c.string("placement")) {
       case "pre" -> "PRE";
       case "post" -> "POST";
+      case "sandwich" -> "SANDWICH";
       default -> throw new AssertionError(c.name() + ": unknown placement " + c.string("placement"));
     };
     ModelSource source = ModelSource.model("golden", c.modelName(), "hidden = " + c.hidden())
@@ -57,6 +59,13 @@ final class BlockGolden implements GoldenCheck {
     if (c.bias()) {
       block.bias().set(c.input("bias"));
     }
+    boolean sandwich = c.string("placement").equals("sandwich");
+    if (sandwich && c.affine()) {
+      parameter(block, "weight2").set(c.input("weight2"));
+    }
+    if (sandwich && c.bias()) {
+      parameter(block, "bias2").set(c.input("bias2"));
+    }
     TanhSublayer f = new TanhSublayer(hidden, c.input("W"));
     BlockWorkspace ws = block.newWorkspace();
     float[] x = c.input("x");
@@ -75,8 +84,20 @@ final class BlockGolden implements GoldenCheck {
     if (c.bias()) {
       worst = Math.max(worst, compare(n + "dbias", c.output("dbias"), block.bias().grad()));
     }
+    if (sandwich && c.affine()) {
+      worst = Math.max(worst, compare(n + "dweight2", c.output("dweight2"), parameter(block, "weight2").grad()));
+    }
+    if (sandwich && c.bias()) {
+      worst = Math.max(worst, compare(n + "dbias2", c.output("dbias2"), parameter(block, "bias2").grad()));
+    }
     System.out.printf("%s worst error %.3g of the tolerance (%s)%n", c.name(), worst, TOLERANCE);
     return worst;
+  }
+
+  /** The block's parameter {@code name} ({@code weight2} is a Sandwich block's second norm's weight). */
+  static Parameter parameter(ResidualBlock block, String name) {
+    return block.parameters().stream().filter(p -> p.name().equals(name)).findFirst()
+        .orElseThrow(() -> new AssertionError(block + " has no parameter " + name + ": " + block.parameters()));
   }
 
   private static double compare(String what, double[] want, float[] got) {

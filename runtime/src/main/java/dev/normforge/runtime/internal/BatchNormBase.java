@@ -76,7 +76,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
     this.hidden = hidden;
     this.eps = eps;
     this.momentum = momentum;
-    this.params = new NormParameters(hidden, affine, bias, 1f);
+    this.params = new NormParameters(hidden, affine, bias, 1f, "");
     this.runningMean = new float[hidden];
     this.runningVar = new float[hidden];
     Arrays.fill(runningVar, 1f);

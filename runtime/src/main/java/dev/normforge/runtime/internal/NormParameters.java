@@ -12,11 +12,12 @@ final class NormParameters {
 
   /**
    * {@code hidden} features; a weight (starting at {@code initialWeight}, zero gradient) when
-   * {@code affine}, a bias (starting at 0) when {@code bias}.
+   * {@code affine}, a bias (starting at 0) when {@code bias}; named {@code weight}/{@code bias} followed
+   * by {@code suffix} ({@code "2"} for a block's second norm).
    */
-  NormParameters(int hidden, boolean affine, boolean bias, float initialWeight) {
-    this.weight = affine ? new Parameter("weight", hidden, initialWeight) : null;
-    this.bias = bias ? new Parameter("bias", hidden, 0f) : null;
+  NormParameters(int hidden, boolean affine, boolean bias, float initialWeight, String suffix) {
+    this.weight = affine ? new Parameter("weight" + suffix, hidden, initialWeight) : null;
+    this.bias = bias ? new Parameter("bias" + suffix, hidden, 0f) : null;
   }
 
   /** The weight's values, or null without a weight. */

@@ -19,8 +19,8 @@ import dev.normforge.runtime.internal.exec.Checks;
  */
 public abstract non-sealed class PostNormBlock extends RowNormBlock implements AddNormBlock {
   protected PostNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine,
-      boolean bias) {
-    super(hidden, eps, alpha, beta, centered, affine, bias);
+      boolean bias, float initialWeight) {
+    super(hidden, eps, alpha, beta, centered, affine, bias, initialWeight);
   }
 
   @Override

@@ -16,8 +16,8 @@ import java.util.Arrays;
  */
 public abstract non-sealed class PreNormBlock extends RowNormBlock {
   protected PreNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine,
-      boolean bias) {
-    super(hidden, eps, alpha, beta, centered, affine, bias);
+      boolean bias, float initialWeight) {
+    super(hidden, eps, alpha, beta, centered, affine, bias, initialWeight);
   }
 
   @Override
@@ -34,7 +34,7 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
   public final void forward(float[] x, int xOff, float[] out, int outOff, int rows, Sublayer f, BlockWorkspace ws) {
     checkForward(x, xOff, out, outOff, rows, f, ws);
     runForward(NORMALIZE, x, xOff, ws.saved(), 0, null, 0, null, 0, rows, centered() ? ws.mean() : null, ws.rstd(), 0);
-    f.forward(ws.saved(), 0, out, outOff, rows);
+    sublayerForward(f, ws.saved(), out, outOff, rows, ws);
     runForward(RESIDUAL, x, xOff, out, outOff, null, 0, null, 0, rows, null, null, 0);
     WS.filled(ws, this, f, rows, hidden, x, xOff);
   }
@@ -48,9 +48,19 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
   public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
     int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
     Arrays.fill(ws.gradient(), 0, rows * hidden, 0f);
-    f.backward(ws.saved(), 0, dout, doutOff, ws.gradient(), 0, rows);
+    sublayerBackward(f, ws.saved(), dout, doutOff, ws.gradient(), rows, ws);
     runBackward(BACKWARD, WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dout, doutOff, dx, dxOff, rows,
         centered() ? ws.mean() : null, ws.rstd(), 0);
+  }
+
+  /** {@code out = F(h)}: what runs between the norm and the residual add (a Sandwich block adds its second norm). */
+  void sublayerForward(Sublayer f, float[] h, float[] out, int outOff, int rows, BlockWorkspace ws) {
+    f.forward(h, 0, out, outOff, rows);
+  }
+
+  /** {@code dh += F'(h)ᵀ·dout}: the backward of {@link #sublayerForward}. */
+  void sublayerBackward(Sublayer f, float[] h, float[] dout, int doutOff, float[] dh, int rows, BlockWorkspace ws) {
+    f.backward(h, 0, dout, doutOff, dh, 0, rows);
   }
 
   private static final int NORMALIZE = 0;

@@ -40,13 +40,14 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
   private final RowJob forwardJob;
   private final RowJob backwardJob;
 
-  RowNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine, boolean bias) {
+  RowNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine, boolean bias,
+      float initialWeight) {
     this.hidden = hidden;
     this.eps = eps;
     this.alpha = alpha;
     this.beta = beta;
     this.centered = centered;
-    this.params = new NormParameters(hidden, affine, bias, 1f);
+    this.params = new NormParameters(hidden, affine, bias, initialWeight, "");
     this.forwardJob = new RowJob(this::kernel, hidden);
     this.backwardJob = new RowJob(this::kernel, hidden, params.dweight(), params.dbias());
   }

@@ -29,11 +29,21 @@ public abstract class RowNormLayer implements NormLayer {
   private final RowJob forwardJob;
   private final RowJob backwardJob;
 
+  /** A layer with weight 1 (when {@code affine}) and bias 0 (when {@code bias}). */
   protected RowNormLayer(int hidden, double eps, boolean centered, boolean affine, boolean bias) {
+    this(hidden, eps, centered, affine, bias, 1f, "");
+  }
+
+  /**
+   * A layer whose weight starts at {@code initialWeight} (a zero-centred weight starts at 0), its
+   * parameters named {@code weight}/{@code bias} followed by {@code suffix} ({@code "2"}: a block's second norm).
+   */
+  protected RowNormLayer(int hidden, double eps, boolean centered, boolean affine, boolean bias, float initialWeight,
+      String suffix) {
     this.hidden = hidden;
     this.eps = eps;
     this.centered = centered;
-    this.params = new NormParameters(hidden, affine, bias, 1f);
+    this.params = new NormParameters(hidden, affine, bias, initialWeight, suffix);
     this.forwardJob = new RowJob(this::chunk, hidden);
     this.backwardJob = new RowJob(this::chunk, hidden, params.dweight(), params.dbias());
   }

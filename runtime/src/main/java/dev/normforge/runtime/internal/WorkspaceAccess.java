@@ -61,6 +61,12 @@ public abstract class WorkspaceAccess {
    */
   protected abstract int rowsOf(BlockWorkspace ws, ResidualBlock block, Sublayer f);
 
+  /**
+   * Extra buffer {@code slot} of {@code ws} (for what a placement keeps beyond the saved row, its
+   * gradient and the statistics), grown to at least {@code size} floats; contents kept between calls.
+   */
+  protected abstract float[] extra(BlockWorkspace ws, int slot, int size);
+
   /** The input {@code x} of the forward {@code ws} holds (not copied). */
   protected abstract float[] x(BlockWorkspace ws);
 
