@@ -50,11 +50,40 @@ public final class Reference {
     rowNormBackward(false, x, dy, rows, hidden, weight, eps, dx, dweight, dbias);
   }
 
+  /**
+   * A row norm's configuration: LayerNorm ({@code centered}) or RMSNorm, its weight and bias (either may be
+   * null), a zero-centred weight's offset (the weight multiplies as {@code weight + weightOffset}), the
+   * number of leading features its statistics read (partial RMSNorm; {@code hidden} for all) and eps.
+   */
+  public record Norm(boolean centered, float[] weight, float[] bias, double weightOffset, int statFeatures,
+      double eps) {
+    /** Plain LayerNorm ({@code centered}) or RMSNorm over all {@code hidden} features. */
+    public static Norm of(boolean centered, int hidden, float[] weight, float[] bias, double eps) {
+      return new Norm(centered, weight, bias, 0, hidden, eps);
+    }
+
+    double w(int j) {
+      return weight == null ? 1 : weight[j] + weightOffset;
+    }
+  }
+
+  /** The row norm {@code norm} forward; {@code mean} and {@code rstd} (per row) may be null. */
+  public static void rowNorm(Norm norm, float[] x, int rows, int hidden, double[] y, double[] mean, double[] rstd) {
+    normD(norm, toDouble(x, rows * hidden), rows, hidden, y, mean, rstd);
+  }
+
+  /** The row norm {@code norm} backward; {@code dweight}/{@code dbias} (overwritten) may be null. */
+  public static void rowNormBackward(Norm norm, float[] x, float[] dy, int rows, int hidden, double[] dx,
+      double[] dweight, double[] dbias) {
+    int n = rows * hidden;
+    normBackwardD(norm, toDouble(x, n), toDouble(dy, n), rows, hidden, dx, dweight, dbias);
+  }
+
   /** LayerNorm ({@code centered}) or RMSNorm forward of one kind, shared by both. */
   public static void rowNorm(
       boolean centered, float[] x, int rows, int hidden, float[] weight, float[] bias, double eps,
       double[] y, double[] mean, double[] rstd) {
-    normD(centered, toDouble(x, rows * hidden), rows, hidden, weight, bias, eps, y, mean, rstd);
+    normD(Norm.of(centered, hidden, weight, bias, eps), toDouble(x, rows * hidden), rows, hidden, y, mean, rstd);
   }
 
   /** LayerNorm ({@code centered}) or RMSNorm backward, shared by both. */
@@ -62,7 +91,8 @@ public final class Reference {
       boolean centered, float[] x, float[] dy, int rows, int hidden, float[] weight, double eps,
       double[] dx, double[] dweight, double[] dbias) {
     int n = rows * hidden;
-    normBackwardD(centered, toDouble(x, n), toDouble(dy, n), rows, hidden, weight, eps, dx, dweight, dbias);
+    normBackwardD(Norm.of(centered, hidden, weight, null, eps), toDouble(x, n), toDouble(dy, n), rows, hidden, dx,
+        dweight, dbias);
   }
 
   // ---------------------------------------------------------------------------------------------------
@@ -161,7 +191,7 @@ public final class Reference {
     double[] xd = toDouble(x, n);
     double[] t = new double[n];
     if (pre) {
-      normD(centered, xd, rows, hidden, weight, bias, eps, t, null, null);
+      normD(Norm.of(centered, hidden, weight, bias, eps), xd, rows, hidden, t, null, null);
       f.forward(t, out, rows, hidden);
       for (int i = 0; i < n; i++) {
         out[i] += alpha * xd[i];
@@ -171,7 +201,7 @@ public final class Reference {
       for (int i = 0; i < n; i++) {
         t[i] += alpha * xd[i];
       }
-      normD(centered, t, rows, hidden, weight, bias, eps, out, null, null);
+      normD(Norm.of(centered, hidden, weight, bias, eps), t, rows, hidden, out, null, null);
     }
   }
 
@@ -189,10 +219,10 @@ public final class Reference {
     double[] dy = toDouble(dout, n);
     if (pre) {
       double[] h = new double[n];
-      normD(centered, xd, rows, hidden, weight, bias, eps, h, null, null);
+      normD(Norm.of(centered, hidden, weight, bias, eps), xd, rows, hidden, h, null, null);
       double[] dh = new double[n];
       f.backward(h, dy, dh, rows, hidden);
-      normBackwardD(centered, xd, dh, rows, hidden, weight, eps, dx, dweight, dbias);
+      normBackwardD(Norm.of(centered, hidden, weight, bias, eps), xd, dh, rows, hidden, dx, dweight, dbias);
       for (int i = 0; i < n; i++) {
         dx[i] += alpha * dy[i];
       }
@@ -203,11 +233,50 @@ public final class Reference {
         s[i] += alpha * xd[i];
       }
       double[] ds = new double[n];
-      normBackwardD(centered, s, dy, rows, hidden, weight, eps, ds, dweight, dbias);
+      normBackwardD(Norm.of(centered, hidden, weight, bias, eps), s, dy, rows, hidden, ds, dweight, dbias);
       for (int i = 0; i < n; i++) {
         dx[i] = alpha * ds[i];
       }
       f.backward(xd, ds, dx, rows, hidden);
+    }
+  }
+
+  /** A Sandwich block's forward in double precision: {@code out = alpha·x + norm2(F(norm1(x)))}. */
+  public static void sandwichBlock(Norm norm1, Norm norm2, float[] x, int rows, int hidden, double alpha,
+      DoubleSublayer f, double[] out) {
+    int n = rows * hidden;
+    double[] xd = toDouble(x, n);
+    double[] h = new double[n];
+    double[] fh = new double[n];
+    normD(norm1, xd, rows, hidden, h, null, null);
+    f.forward(h, fh, rows, hidden);
+    normD(norm2, fh, rows, hidden, out, null, null);
+    for (int i = 0; i < n; i++) {
+      out[i] += alpha * xd[i];
+    }
+  }
+
+  /**
+   * The backward of {@link #sandwichBlock}: overwrites {@code dx} and the four parameter gradients (any may
+   * be null); {@code f} accumulates its own.
+   */
+  public static void sandwichBlockBackward(Norm norm1, Norm norm2, float[] x, float[] dout, int rows, int hidden,
+      double alpha, DoubleSublayer f, double[] dx, double[] dweight, double[] dbias, double[] dweight2,
+      double[] dbias2) {
+    int n = rows * hidden;
+    double[] xd = toDouble(x, n);
+    double[] dy = toDouble(dout, n);
+    double[] h = new double[n];
+    double[] fh = new double[n];
+    normD(norm1, xd, rows, hidden, h, null, null);
+    f.forward(h, fh, rows, hidden);
+    double[] dfh = new double[n];
+    normBackwardD(norm2, fh, dy, rows, hidden, dfh, dweight2, dbias2);
+    double[] dh = new double[n];
+    f.backward(h, dfh, dh, rows, hidden);
+    normBackwardD(norm1, xd, dh, rows, hidden, dx, dweight, dbias);
+    for (int i = 0; i < n; i++) {
+      dx[i] += alpha * dy[i];
     }
   }
 
@@ -220,15 +289,13 @@ public final class Reference {
   }
 
   /** Row norm of double inputs; {@code mean} and {@code rstd} (per row) may be null. */
-  private static void normD(
-      boolean centered, double[] x, int rows, int hidden, float[] weight, float[] bias, double eps, double[] y,
-      double[] mean, double[] rstd) {
+  private static void normD(Norm norm, double[] x, int rows, int hidden, double[] y, double[] mean, double[] rstd) {
     for (int r = 0; r < rows; r++) {
       int o = r * hidden;
-      double m = centered ? meanD(x, o, hidden) : 0;
-      double rs = rstdD(x, o, hidden, m, eps);
+      double m = norm.centered() ? meanD(x, o, hidden) : 0;
+      double rs = rstdD(x, o, norm.statFeatures(), m, norm.eps());
       for (int j = 0; j < hidden; j++) {
-        y[o + j] = (x[o + j] - m) * rs * (weight == null ? 1 : weight[j]) + (bias == null ? 0 : bias[j]);
+        y[o + j] = (x[o + j] - m) * rs * norm.w(j) + (norm.bias() == null ? 0 : norm.bias()[j]);
       }
       if (mean != null) {
         mean[r] = m;
@@ -239,26 +306,30 @@ public final class Reference {
     }
   }
 
-  private static void normBackwardD(
-      boolean centered, double[] x, double[] dy, int rows, int hidden, float[] weight, double eps,
-      double[] dx, double[] dweight, double[] dbias) {
+  /**
+   * With {@code g = dy·w}, {@code xhat = (x - mean)·rstd} and rstd read from the first {@code k} features:
+   * {@code dx = rstd·(g - mean(g) - xhat·Σ(g·xhat)/k·[j < k])} (LayerNorm reads all, {@code k = hidden}).
+   */
+  private static void normBackwardD(Norm norm, double[] x, double[] dy, int rows, int hidden, double[] dx,
+      double[] dweight, double[] dbias) {
     if (dweight != null) {
       java.util.Arrays.fill(dweight, 0);
     }
     if (dbias != null) {
       java.util.Arrays.fill(dbias, 0);
     }
+    int k = norm.statFeatures();
     double[] xhat = new double[hidden];
     double[] g = new double[hidden];
     for (int r = 0; r < rows; r++) {
       int o = r * hidden;
-      double m = centered ? meanD(x, o, hidden) : 0;
-      double rs = rstdD(x, o, hidden, m, eps);
+      double m = norm.centered() ? meanD(x, o, hidden) : 0;
+      double rs = rstdD(x, o, k, m, norm.eps());
       double sumG = 0;
       double sumGx = 0;
       for (int j = 0; j < hidden; j++) {
         xhat[j] = (x[o + j] - m) * rs;
-        g[j] = dy[o + j] * (weight == null ? 1 : weight[j]);
+        g[j] = dy[o + j] * norm.w(j);
         sumG += g[j];
         sumGx += g[j] * xhat[j];
         if (dweight != null) {
@@ -268,10 +339,10 @@ public final class Reference {
           dbias[j] += dy[o + j];
         }
       }
-      double meanG = centered ? sumG / hidden : 0;
-      double meanGx = sumGx / hidden;
+      double meanG = norm.centered() ? sumG / hidden : 0;
+      double meanGx = sumGx / k;
       for (int j = 0; j < hidden; j++) {
-        dx[o + j] = rs * (g[j] - meanG - xhat[j] * meanGx);
+        dx[o + j] = rs * (g[j] - meanG - (j < k ? xhat[j] * meanGx : 0));
       }
     }
   }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Finite differences against every block kind's backward, for x, the norm's weight and bias, and the
+ * Finite differences against every block kind's backward, for x, every parameter of the norms, and the
  * sublayer's W: loss {@code L = Σ out·c} in double from the float outputs, central differences with step
  * {@link #STEP} (divided by the step actually taken after rounding to float). Float forward noise is about
  * 1e-7·Σ|out·c| ≈ 1e-6, so the difference quotient carries about 1e-6/STEP ≈ 1e-4 of noise, plus an
@@ -60,11 +60,8 @@ class BlockGradientTest {
 
     Problem p = new Problem(block, f, x, c, new ArrayList<>(), new double[1]);
     compare(name + " dx", x, dx, p);
-    if (block.weight() != null) {
-      compare(name + " dweight", block.weight().value(), block.weight().grad(), p);
-    }
-    if (block.bias() != null) {
-      compare(name + " dbias", block.bias().value(), block.bias().grad(), p);
+    for (dev.normforge.runtime.Parameter parameter : block.parameters()) {
+      compare(name + " d" + parameter.name(), parameter.value(), parameter.grad(), p);
     }
     compare(name + " dW", f.w, f.dw, p);
     List<String> failures = p.failures();

@@ -93,6 +93,10 @@ class BlockReferenceTest {
     assertEquals(rows, ws.rows());
     block.backward(dout, 7, dx, 2, f, ws);
 
+    if (kind.sandwich()) {
+      checkSandwich(n, block, f, xRows, doutRows, out, dx, rows);
+      return;
+    }
     double[] wantOut = new double[size];
     float[] weight = block.weight() == null ? null : block.weight().value();
     float[] bias = block.bias() == null ? null : block.bias().value();
@@ -117,6 +121,54 @@ class BlockReferenceTest {
     }
     note(n + "dW", ref.dw, f.weight().grad(), 0, hidden * hidden);
     note(n + "db", ref.db, f.bias().grad(), 0, hidden);
+  }
+
+  /** A Sandwich block against {@link Reference#sandwichBlock}: both norms' parameters, out, dx and F's. */
+  private static void checkSandwich(String n, ResidualBlock block, Linear f, float[] xRows, float[] doutRows,
+      float[] out, float[] dx, int rows) {
+    int hidden = block.hidden();
+    int size = rows * hidden;
+    java.util.Map<String, dev.normforge.runtime.Parameter> p = new java.util.HashMap<>();
+    block.parameters().forEach(q -> p.put(q.name(), q));
+    // the offset is the generated class's: read it back from the initial weight of a fresh block
+    double offset = 1 - freshWeight(block);
+    Reference.Norm norm1 = norm(block, p.get("weight"), p.get("bias"), offset);
+    Reference.Norm norm2 = norm(block, p.get("weight2"), p.get("bias2"), offset);
+    double[] wantOut = new double[size];
+    Reference.sandwichBlock(norm1, norm2, xRows, rows, hidden, block.alpha(), Reference.Dense.of(f), wantOut);
+    Reference.Dense ref = Reference.Dense.of(f);
+    double[] wantDx = new double[size];
+    java.util.Map<String, double[]> want = new java.util.HashMap<>();
+    for (String name : p.keySet()) {
+      want.put(name, new double[hidden]);
+    }
+    Reference.sandwichBlockBackward(norm1, norm2, xRows, doutRows, rows, hidden, block.alpha(), ref, wantDx,
+        want.get("weight"), want.get("bias"), want.get("weight2"), want.get("bias2"));
+    note(n + "out", wantOut, out, 5, size);
+    note(n + "dx", wantDx, dx, 2, size);
+    untouched(n + "out", out, 5, size);
+    untouched(n + "dx", dx, 2, size);
+    for (String name : p.keySet()) {
+      note(n + "d" + name, want.get(name), p.get(name).grad(), 0, hidden);
+    }
+    note(n + "dW", ref.dw, f.weight().grad(), 0, hidden * hidden);
+  }
+
+  private static Reference.Norm norm(ResidualBlock block, dev.normforge.runtime.Parameter weight,
+      dev.normforge.runtime.Parameter bias, double offset) {
+    boolean centered = block instanceof dev.normforge.runtime.internal.RowNormBlock b && b.centered();
+    return new Reference.Norm(centered, weight == null ? null : weight.value(), bias == null ? null : bias.value(),
+        weight == null ? 0 : offset, block.hidden(), block.eps());
+  }
+
+  /** The initial weight of a new block of {@code block}'s class (1, or 0 for a zero-centred weight). */
+  private static float freshWeight(ResidualBlock block) {
+    try {
+      ResidualBlock fresh = (ResidualBlock) block.getClass().getConstructor().newInstance();
+      return fresh.weight() == null ? 1f : fresh.weight().value()[0];
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
+    }
   }
 
   @TestFactory

@@ -16,7 +16,11 @@ final class Blocks {
   private Blocks() {}
 
   /** A block kind: its {@code @Norm} attributes and what the reference needs to know. */
-  record Kind(String name, String attributes, boolean pre, boolean centered, boolean bias) {
+  record Kind(String name, String attributes, boolean pre, boolean centered, boolean bias, boolean sandwich) {
+    Kind(String name, String attributes, boolean pre, boolean centered, boolean bias) {
+      this(name, attributes, pre, centered, bias, false);
+    }
+
     @Override
     public String toString() {
       return name;
@@ -29,7 +33,11 @@ final class Blocks {
       new Kind("preRms", "type = NormType.RMS, placement = Placement.PRE, alpha = 0.7, bias = true", true, false, true),
       new Kind("postLayer", "type = NormType.LAYER, placement = Placement.POST, alpha = 1.0", false, true, true),
       new Kind("postRms", "type = NormType.RMS, placement = Placement.POST, alpha = 1.5", false, false, false),
-      new Kind("deep", "type = NormType.DEEP", false, true, true));
+      new Kind("deep", "type = NormType.DEEP", false, true, true),
+      new Kind("sandwichLayer", "type = NormType.LAYER, placement = Placement.SANDWICH, alpha = 1.2", true, true, true,
+          true),
+      new Kind("sandwichRms", "type = NormType.RMS, placement = Placement.SANDWICH, alpha = 0.9, weightOffset = 1", true,
+          false, false, true));
 
   /** Compiles one encoder-only (N = 6) model with a site per kind and hidden size; returns them by "kind/hidden". */
   static Map<String, ResidualBlock> compile(String model, int... hiddens) {
@@ -52,18 +60,17 @@ final class Blocks {
     return blocks;
   }
 
-  /** Sets the norm's weight to 1 + 0.2·N(0,1) and bias to 0.1·N(0,1), so neither is trivial. */
+  /**
+   * Sets every weight of the block's norms ({@code weight}, a Sandwich block's {@code weight2}) to its
+   * initial value + 0.2·N(0,1), and every bias to 0.1·N(0,1), so none is trivial.
+   */
   static void randomizeNorm(ResidualBlock block, Random random) {
-    if (block.weight() != null) {
-      float[] w = block.weight().value();
-      for (int i = 0; i < w.length; i++) {
-        w[i] = (float) (1 + 0.2 * random.nextGaussian());
-      }
-    }
-    if (block.bias() != null) {
-      float[] b = block.bias().value();
-      for (int i = 0; i < b.length; i++) {
-        b[i] = (float) (0.1 * random.nextGaussian());
+    for (dev.normforge.runtime.Parameter p : block.parameters()) {
+      float[] v = p.value();
+      boolean weight = p.name().startsWith("weight");
+      float initial = v[0];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) (weight ? initial + 0.2 * random.nextGaussian() : 0.1 * random.nextGaussian());
       }
     }
   }

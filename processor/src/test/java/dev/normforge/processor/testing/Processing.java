@@ -26,6 +26,13 @@ public final class Processing {
         .compile(sources);
   }
 
+  /** {@link #compile}, with further javac options (e.g. {@code -Anormforge.runtimeSized=true}). */
+  public static Compilation compileWith(java.util.List<String> options, JavaFileObject... sources) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--add-modules", "jdk.incubator.vector"));
+    all.addAll(options);
+    return javac().withProcessors(new NormProcessor()).withOptions(all).compile(sources);
+  }
+
   /** A class loader over the classes of a successful compilation; runtime classes come from the test's. */
   public static ClassLoader loader(Compilation compilation) {
     Map<String, byte[]> classes = new HashMap<>();
