@@ -17,6 +17,10 @@ public final class RuntimeTypes {
   public static final ClassName NORM_LAYER = ClassName.get(API, "NormLayer");
   public static final ClassName BATCH_NORM_LAYER = ClassName.get(API, "BatchNormLayer");
   public static final ClassName RESIDUAL_BLOCK = ClassName.get(API, "ResidualBlock");
+  /** A Post-Norm row-norm block, with its fused add+norm kernels. */
+  public static final ClassName ADD_NORM_BLOCK = ClassName.get(API, "AddNormBlock");
+  /** A block around BatchNorm, with its {@code norm()}. */
+  public static final ClassName BATCH_NORM_RESIDUAL_BLOCK = ClassName.get(API, "BatchNormResidualBlock");
 
   public static final ClassName ROW_NORM_LAYER = ClassName.get(SUPPORT, "RowNormLayer");
   public static final ClassName PRE_NORM_BLOCK = blockBase("PRE");

@@ -295,13 +295,21 @@ public final class ModelReader {
     if (type == NormType.DEEP) {
       return Placement.POST;
     }
-    return isRuntimeType(declared, RuntimeTypes.RESIDUAL_BLOCK) ? Placement.PRE : Placement.NONE;
+    if (isRuntimeType(declared, RuntimeTypes.ADD_NORM_BLOCK)) {
+      return Placement.POST;
+    }
+    return isRuntimeType(declared, RuntimeTypes.RESIDUAL_BLOCK)
+        || isRuntimeType(declared, RuntimeTypes.BATCH_NORM_RESIDUAL_BLOCK) ? Placement.PRE : Placement.NONE;
   }
 
   private void checkDeclaredType(
       Element site, AnnotationValues norm, NormType type, Placement placement, TypeMirror declared) {
     ClassName expected = expectedType(type, placement);
-    if (!isRuntimeType(declared, expected)) {
+    // the block's own interface, when it has one, is as good: users call its methods without a cast
+    ClassName specific = placement == Placement.NONE ? null
+        : type == NormType.BATCH ? RuntimeTypes.BATCH_NORM_RESIDUAL_BLOCK
+        : placement == Placement.POST ? RuntimeTypes.ADD_NORM_BLOCK : null;
+    if (!isRuntimeType(declared, expected) && (specific == null || !isRuntimeType(declared, specific))) {
       String what = placement == Placement.NONE
           ? "a standalone " + type + " norm" : "a " + placement + " " + type + " block";
       reporter.report(Diagnostic.RETURN_TYPE, site, null, null, describe(site),

@@ -64,6 +64,7 @@ class DiagnosticsTest {
       "normforge.type | site() must return NormLayer for a standalone LAYER norm, but it is m.M.Other | type = NormType.LAYER | Other | Other site()",
       "normforge.type | site() must return ResidualBlock for a PRE RMS block, but it is dev.normforge.runtime.NormLayer | type = NormType.RMS, placement = Placement.PRE | NormLayer | NormLayer site()",
       "normforge.type | site() must return BatchNormLayer for a standalone BATCH norm | type = NormType.BATCH | NormLayer | NormLayer site()",
+      "normforge.type | site() must return ResidualBlock for a PRE LAYER block, but it is dev.normforge.runtime.AddNormBlock | type = NormType.LAYER, placement = Placement.PRE | AddNormBlock | AddNormBlock site()",
   })
   void reportsTheErrorAtTheValue(String id, String message, String norm, String returnType, String line) {
     String type = returnType.equals("Other") ? "Other" : returnType;
@@ -84,6 +85,23 @@ class DiagnosticsTest {
     String line = "  @Norm(type = NormType.LAYER, eps = -1)";
     assertThat(compilation).hadErrorContaining("[normforge.eps]").inFile(source)
         .onLine(8).atColumn(line.indexOf("-1") + 1);
+  }
+
+  /** A block's own interface is a valid declared type: AddNormBlock (Post-Norm; AUTO means POST), BatchNormResidualBlock. */
+  @Test
+  void aBlockMayBeDeclaredAsItsOwnInterface() throws ReflectiveOperationException {
+    JavaFileObject source = model("@NormModel(hidden = 64, encoderLayers = 6)\npublic interface M {\n"
+        + "  @Norm(type = NormType.DEEP) AddNormBlock deep();\n"
+        + "  @Norm(type = NormType.RMS) AddNormBlock post();\n"
+        + "  @Norm(type = NormType.BATCH, placement = Placement.POST) BatchNormResidualBlock batch();\n}\n");
+    Compilation compilation = Processing.compile(source);
+    assertThat(compilation).succeeded();
+    ClassLoader loader = Processing.loader(compilation);
+    assertTrue(Processing.instantiate(loader, "m.MPost", Object.class) instanceof dev.normforge.runtime.AddNormBlock);
+    assertEquals(false, Processing.instantiate(loader, "m.MPost", dev.normforge.runtime.ResidualBlock.class).preNorm(),
+        "an AddNormBlock site without placement is POST");
+    assertTrue(Processing.instantiate(loader, "m.MBatch", Object.class)
+        instanceof dev.normforge.runtime.BatchNormResidualBlock);
   }
 
   @Test
