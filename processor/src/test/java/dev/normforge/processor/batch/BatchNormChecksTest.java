@@ -2,6 +2,7 @@ package dev.normforge.processor.batch;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,10 +92,40 @@ class BatchNormChecksTest {
     rejected(IllegalArgumentException.class, "invstd", () -> bn.backward(x, 0, dy, 0, dx, 0, ROWS, mean, new float[3]));
   }
 
+  /** Valid calls do their work: batch mean, normalized y, dbias = Σdy, and zero rows writes nothing. */
   @Test
   void acceptedCallsStillWork() {
+    for (int i = 0; i < x.length; i++) {
+      x[i] += (i * 7 % 5) - (i / H); // not a constant batch
+    }
     bn.forwardTraining(x, 0, y, 0, ROWS, mean, invstd);
+    for (int j = 0; j < H; j++) {
+      double m = 0;
+      double v = 0;
+      for (int r = 0; r < ROWS; r++) {
+        m += x[r * H + j];
+      }
+      m /= ROWS;
+      for (int r = 0; r < ROWS; r++) {
+        v += (x[r * H + j] - m) * (x[r * H + j] - m);
+      }
+      assertEquals(m, mean[j], 1e-5, "mean[" + j + "]");
+      double is = 1 / Math.sqrt(v / ROWS + bn.eps());
+      assertEquals(is, invstd[j], 1e-5 * is, "invstd[" + j + "]");
+      for (int r = 0; r < ROWS; r++) {
+        assertEquals((x[r * H + j] - m) * is, y[r * H + j], 1e-4, "y[" + r + "][" + j + "]");
+      }
+    }
     bn.backward(x, 0, dy, 0, dx, 0, ROWS, mean, invstd);
+    for (int j = 0; j < H; j++) {
+      assertEquals(ROWS * 0.5f, bn.bias().grad()[j], 1e-6, "dbias = Σdy");
+    }
+    for (float v : dx) {
+      // dy is constant per feature, so dx = 0 up to rounding
+      assertEquals(0, v, 1e-4, "dx of a constant dy");
+    }
+    float[] yBefore = y.clone();
     bn.forwardEval(x, 0, y, 0, 0); // no rows: nothing to do
+    assertArrayEquals(yBefore, y, "forwardEval of zero rows wrote y");
   }
 }

@@ -2,6 +2,7 @@ package dev.normforge.processor.batch;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
@@ -43,19 +44,54 @@ class BatchNormThreadCountTest {
     RowParallel.shared().setThreads(Runtime.getRuntime().availableProcessors());
   }
 
+  /** 1000 rows of 300: 5 chunks over 8 blocks of 128 rows (chunks of 1 and 2 blocks, the last block short). */
   @Test
   void affineIsBitwiseIdenticalAcrossThreadCounts() {
+    assertPooled(1000, 300, 1);
     check("affine300", 1000);
   }
 
+  /** 3333 rows of 77: 4 chunks of 6 or 7 blocks of 128 rows, the last block short. */
   @Test
   void plainIsBitwiseIdenticalAcrossThreadCounts() {
+    assertPooled(3333, 77, 6);
     check("plain77", 3333);
   }
 
   @Test
   void oneChunkCallsAreIdenticalToo() {
+    assertEquals(1, reducingChunks(150, 300), "150 rows of 300 should be one chunk");
+    assertEquals(1, RowChunks.count(150, 300), "150 rows of 300 should be one chunk");
     check("affine300", 150);
+  }
+
+  /** Chunks of a reducing pass (training forward's and backward's first pass) over {@code rows} rows. */
+  static int reducingChunks(int rows, int hidden) {
+    int blocks = (rows + BatchNormBase.CHUNK_ROWS - 1) / BatchNormBase.CHUNK_ROWS;
+    return Math.min(RowChunks.count(rows, hidden), blocks);
+  }
+
+  /**
+   * Fails unless both kinds of pass over {@code rows} rows run in at least as many chunks as the most threads
+   * compared (so every thread count shares them), some chunk of a reducing pass holds several blocks of
+   * {@link BatchNormBase#CHUNK_ROWS} rows and every chunk at least {@code minBlocks} (a chunk adds its blocks'
+   * partials in block order, which must not depend on threads either), and the last block is short.
+   */
+  static void assertPooled(int rows, int hidden, int minBlocks) {
+    int chunks = reducingChunks(rows, hidden);
+    assertTrue(RowChunks.count(rows, hidden) >= THREADS.length, "the map passes must need several chunks");
+    assertTrue(chunks >= THREADS.length, "the reducing passes must need several chunks, got " + chunks);
+    int units = (rows + BatchNormBase.CHUNK_ROWS - 1) / BatchNormBase.CHUNK_ROWS;
+    int most = 0;
+    int least = Integer.MAX_VALUE;
+    for (int c = 0; c < chunks; c++) {
+      int blocks = RowChunks.start(units, chunks, c + 1) - RowChunks.start(units, chunks, c);
+      most = Math.max(most, blocks);
+      least = Math.min(least, blocks);
+    }
+    assertTrue(most >= 2, "no chunk of " + rows + " rows holds several blocks");
+    assertTrue(least >= minBlocks, "a chunk of " + rows + " rows holds " + least + " blocks, want " + minBlocks);
+    assertTrue(rows % BatchNormBase.CHUNK_ROWS != 0, "the last block should be short");
   }
 
   @Test
@@ -64,28 +100,27 @@ class BatchNormThreadCountTest {
     BatchNormLayer bn = Processing.instantiate(loader, source.generated("affine300"), BatchNormLayer.class);
     int rows = 1000;
     int h = bn.hidden();
+    PoolAllocation.assertReachesPool("affine300", rows, h);
+    assertTrue(reducingChunks(rows, h) > 1, "the reducing passes must need several chunks");
     float[] x = BatchNormKernelsTest.randoms(new Random(1), rows * h, 0, 1);
     float[] dy = BatchNormKernelsTest.randoms(new Random(2), rows * h, 0, 1);
     float[] y = new float[rows * h];
     float[] dx = new float[rows * h];
     float[] mean = new float[h];
     float[] invstd = new float[h];
-    long bytes = PoolAllocation.best(() -> {
-      for (int i = 0; i < 20; i++) {
+    PoolAllocation.Bytes bytes = PoolAllocation.best(() -> {
+      for (int i = 0; i < 100; i++) {
         bn.forwardTraining(x, 0, y, 0, rows, mean, invstd);
         bn.forwardEval(x, 0, y, 0, rows);
         bn.backward(x, 0, dy, 0, dx, 0, rows, mean, invstd);
       }
-    }, 1024);
-    System.out.printf("allocation affine300 on 4 threads: %d bytes per 20 training+eval+backward calls%n", bytes);
-    assertTrue(bytes <= 1024, "20 parallel calls allocated " + bytes + " bytes");
+    }, 1024, 20_000_000_000L);
+    // 300 calls: 1 KiB is less than one object per call
+    System.out.printf("allocation affine300 on 4 threads: %s per 100 training+eval+backward calls%n", bytes);
+    assertTrue(bytes.total() <= 1024, "100 parallel training+eval+backward calls allocated " + bytes);
   }
 
   private static void check(String name, int rows) {
-    int hidden = Processing.instantiate(loader, source.generated(name), BatchNormLayer.class).hidden();
-    int blocks = (rows + BatchNormBase.CHUNK_ROWS - 1) / BatchNormBase.CHUNK_ROWS;
-    assertTrue(rows < 200 || Math.min(RowChunks.count(rows, hidden), blocks) >= 4,
-        "the shape must need several chunks");
     List<float[]> first = null;
     for (int t : THREADS) {
       RowParallel.shared().setThreads(t);
