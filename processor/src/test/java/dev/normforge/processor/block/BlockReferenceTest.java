@@ -131,7 +131,7 @@ class BlockReferenceTest {
     java.util.Map<String, dev.normforge.runtime.Parameter> p = new java.util.HashMap<>();
     block.parameters().forEach(q -> p.put(q.name(), q));
     // the offset is the generated class's: read it back from the initial weight of a fresh block
-    double offset = 1 - freshWeight(block);
+    double offset = 1 - Blocks.freshWeight(block);
     Reference.Norm norm1 = norm(block, p.get("weight"), p.get("bias"), offset);
     Reference.Norm norm2 = norm(block, p.get("weight2"), p.get("bias2"), offset);
     double[] wantOut = new double[size];
@@ -159,16 +159,6 @@ class BlockReferenceTest {
     boolean centered = block instanceof dev.normforge.runtime.internal.RowNormBlock b && b.centered();
     return new Reference.Norm(centered, weight == null ? null : weight.value(), bias == null ? null : bias.value(),
         weight == null ? 0 : offset, block.hidden(), block.eps());
-  }
-
-  /** The initial weight of a new block of {@code block}'s class (1, or 0 for a zero-centred weight). */
-  private static float freshWeight(ResidualBlock block) {
-    try {
-      ResidualBlock fresh = (ResidualBlock) block.getClass().getConstructor().newInstance();
-      return fresh.weight() == null ? 1f : fresh.weight().value()[0];
-    } catch (ReflectiveOperationException e) {
-      throw new AssertionError(e);
-    }
   }
 
   @TestFactory

@@ -65,13 +65,23 @@ final class Blocks {
    * initial value + 0.2·N(0,1), and every bias to 0.1·N(0,1), so none is trivial.
    */
   static void randomizeNorm(ResidualBlock block, Random random) {
+    float initial = freshWeight(block);
     for (dev.normforge.runtime.Parameter p : block.parameters()) {
       float[] v = p.value();
       boolean weight = p.name().startsWith("weight");
-      float initial = v[0];
       for (int i = 0; i < v.length; i++) {
         v[i] = (float) (weight ? initial + 0.2 * random.nextGaussian() : 0.1 * random.nextGaussian());
       }
+    }
+  }
+
+  /** The initial weight of a new block of {@code block}'s class: 1, or 0 for a zero-centred weight. */
+  static float freshWeight(ResidualBlock block) {
+    try {
+      ResidualBlock fresh = (ResidualBlock) block.getClass().getConstructor().newInstance();
+      return fresh.weight() == null ? 1f : fresh.weight().value()[0];
+    } catch (ReflectiveOperationException e) {
+      throw new AssertionError(e);
     }
   }
 
