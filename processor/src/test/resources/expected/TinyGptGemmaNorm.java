@@ -187,7 +187,7 @@ public final class TinyGptGemmaNorm extends RowNormLayer {
       int dyo = dyOff + r * HIDDEN;
       int dxo = dxOff + r * HIDDEN;
       float rs = rstd[statsOff + r];
-      // pass 1: g = dy·(weight + offset); Σg·x
+      // pass 1: g = dy·(weight + 1.0); Σg·x
       float sumGx;
       {
         FloatVector zero = FloatVector.zero(SPECIES);

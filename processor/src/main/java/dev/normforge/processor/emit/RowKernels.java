@@ -8,7 +8,6 @@ import com.palantir.javapoet.MethodSpec;
 import dev.normforge.processor.contract.KernelContract;
 import dev.normforge.processor.kernel.Expr;
 import dev.normforge.processor.kernel.Layout;
-import dev.normforge.processor.kernel.Layout.Extent;
 import dev.normforge.processor.kernel.Pass;
 import dev.normforge.processor.model.RowNormRecipe;
 
@@ -52,7 +51,7 @@ final class RowKernels {
    * A recipe whose statistics read only part of the row (partial RMSNorm) is not pipelined.
    */
   MethodSpec normalize(KernelContract kernel) {
-    boolean pipelined = recipe.statsExtent().equals(Extent.ROW);
+    boolean pipelined = recipe.readsWholeRow();
     CodeBlock.Builder body = CodeBlock.builder();
     if (pipelined) {
       body.beginControlFlow("if (r0 >= r1)").addStatement("return").endControlFlow()
@@ -116,7 +115,7 @@ final class RowKernels {
   MethodSpec addNorm() {
     CodeBlock.Builder body = CodeBlock.builder()
         .beginControlFlow("for (int r = r0; r < r1; r++)").add(offsets("x", "f", "s", "y"));
-    boolean fused = recipe.statsExtent().equals(Extent.ROW);
+    boolean fused = recipe.readsWholeRow();
     Pass add = Pass.of("pass 1: s = alpha·x + f, written for the backward and the next passes"
         + (fused ? "; " + (recipe.centered() ? "Σs, a first estimate of the mean" : "Σs²") : ""));
     Expr v = add.let("v", scalar("ALPHA_F").fma(row("x"), row("f")));

@@ -75,7 +75,7 @@ public final class RowNormEmitter {
    */
   public static TypeSpec.Builder emitRuntimeSized(SiteSpec site) {
     RowNormRecipe recipe = site.rowNorm();
-    if (!recipe.statsExtent().equals(Layout.Extent.ROW)) {
+    if (!recipe.readsWholeRow()) {
       throw new IllegalArgumentException("no run-time-sized form of " + recipe.name() + ": " + site.origin());
     }
     TypeSpec.Builder type = TypeSpec.classBuilder(site.className() + "RuntimeSized")

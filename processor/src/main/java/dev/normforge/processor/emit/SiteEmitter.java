@@ -10,7 +10,7 @@ public final class SiteEmitter {
   /** Whether {@link RowNormEmitter#emitRuntimeSized} applies: a standalone row norm reading whole rows. */
   public static boolean hasRuntimeSizedForm(SiteSpec site) {
     return !site.isBlock() && site.rowNorm() != null
-        && site.rowNorm().statsExtent().equals(dev.normforge.processor.kernel.Layout.Extent.ROW);
+        && site.rowNorm().readsWholeRow();
   }
 
   public static TypeSpec.Builder emit(SiteSpec site) {

@@ -107,14 +107,8 @@ public sealed interface Expr {
   record Scalar(String name) implements Expr {
     /** The broadcast vector's local: {@code rs} -> {@code rsV}; {@code ALPHA_F} -> {@code alphaFV}. */
     public String vectorName() {
-      if (!name.equals(name.toUpperCase(java.util.Locale.ROOT))) {
-        return name + "V";
-      }
-      StringBuilder camel = new StringBuilder();
-      for (String part : name.toLowerCase(java.util.Locale.ROOT).split("_")) {
-        camel.append(camel.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));
-      }
-      return camel + "V";
+      boolean constant = name.equals(name.toUpperCase(java.util.Locale.ROOT));
+      return (constant ? Layout.camelCase(name) : name) + "V";
     }
 
     @Override

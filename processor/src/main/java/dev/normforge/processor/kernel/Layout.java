@@ -42,9 +42,11 @@ public enum Layout {
 
   /** The Java name of size {@code constant} ({@code HIDDEN}, {@code UNROLLED_BOUND}, ...) in this layout. */
   public String size(String constant) {
-    if (this == SPECIALIZED) {
-      return constant;
-    }
+    return this == SPECIALIZED ? constant : camelCase(constant);
+  }
+
+  /** A constant's name as a field or local's: {@code UNROLLED_BOUND} -> {@code unrolledBound}. */
+  static String camelCase(String constant) {
     StringBuilder camel = new StringBuilder();
     for (String part : constant.toLowerCase(Locale.ROOT).split("_")) {
       camel.append(camel.isEmpty() ? part : Character.toUpperCase(part.charAt(0)) + part.substring(1));

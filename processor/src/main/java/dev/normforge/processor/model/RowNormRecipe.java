@@ -50,6 +50,11 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
     return partial < 1 ? STATS_HEAD : Extent.ROW;
   }
 
+  /** Whether the statistics read the whole row (all but partial RMSNorm): then passes can fuse with them. */
+  public boolean readsWholeRow() {
+    return statsExtent().equals(Extent.ROW);
+  }
+
   /** The extents the kernels' passes run over, whose loop bounds the class declares. */
   public List<Extent> extents() {
     return partial < 1 ? List.of(Extent.ROW, STATS_HEAD) : List.of(Extent.ROW);
@@ -202,8 +207,12 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
 
   /** The output map, in words, for pass comments and javadoc: {@code (x - mean)·rstd·weight + bias}. */
   public String outputFormula(String x) {
-    String w = weightOffset != 0 ? "·(weight + " + (float) weightOffset + ")" : "·weight";
-    return (centered ? "(" + x + " - mean)·rstd" : x + "·rstd") + (weight ? w : "") + (bias ? " + bias" : "");
+    return (centered ? "(" + x + " - mean)·rstd" : x + "·rstd") + weightWords() + (bias ? " + bias" : "");
+  }
+
+  /** How the weight multiplies, in words: {@code ·weight}, {@code ·(weight + 1.0)}, or nothing without one. */
+  private String weightWords() {
+    return !weight ? "" : weightOffset != 0 ? "·(weight + " + (float) weightOffset + ")" : "·weight";
   }
 
   /**
@@ -216,7 +225,7 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
   public CodeBlock backward(Layout layout, Expr x, Expr dy, String dxName, BiConsumer<Pass, Expr> writeDx) {
     String n = layout.size("HIDDEN");
     CodeBlock.Builder b = CodeBlock.builder();
-    String g = weight ? "g = dy" + (weightOffset != 0 ? "·(weight + offset)" : "·weight") : "g = dy";
+    String g = "g = dy" + weightWords();
     if (centered) {
       Pass p1 = Pass.of("pass 1: xhat = (x - mean)·rstd, " + g + "; Σg, Σg·xhat, Σxhat");
       Expr xh = p1.let("xh", x.sub(scalar("m")).mul(scalar("rs")));
@@ -262,7 +271,7 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
     return CodeBlock.builder()
         .add("<p>Forward: {@code y = $L}, {@code $L}.\n", outputFormula("x"), stats)
         .add("Backward, with {@code g = dy$L} and {@code xhat = $L}:\n",
-            weight ? (weightOffset != 0 ? "·(weight + " + (float) weightOffset + ")" : "·weight") : "",
+            weightWords(),
             centered ? "(x - mean)·rstd" : "x·rstd")
         .add("{@code dx = rstd·(g$L - xhat·mean(g·xhat)$L)}$L$L.\n", centered ? " - mean(g)" : "",
             partial < 1 ? "·[j < k], the mean over the first k" : "",
