@@ -51,13 +51,17 @@ public interface BatchNormLayer {
   void backward(
       float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, float[] mean, float[] invstd);
 
-  /** Sets the weight and bias gradients to zero. */
+  /** Sets the gradients of every {@link #parameters() parameter} to zero. */
   default void zeroGrad() {
-    if (weight() != null) {
-      weight().zeroGrad();
+    for (Parameter p : parameters()) {
+      p.zeroGrad();
     }
-    if (bias() != null) {
-      bias().zeroGrad();
-    }
+  }
+
+  /**
+   * Every learnable parameter of this layer, in a fixed order: {@code weight} and {@code bias} when present.
+   */
+  default java.util.List<Parameter> parameters() {
+    return Parameter.present(weight(), bias());
   }
 }

@@ -58,6 +58,17 @@ public final class Parameter {
     System.arraycopy(values, 0, value, 0, value.length);
   }
 
+  /** The given parameters that are not null, in order, as an unmodifiable list. */
+  public static java.util.List<Parameter> present(Parameter... parameters) {
+    java.util.List<Parameter> present = new java.util.ArrayList<>(parameters.length);
+    for (Parameter p : parameters) {
+      if (p != null) {
+        present.add(p);
+      }
+    }
+    return java.util.List.copyOf(present);
+  }
+
   @Override
   public String toString() {
     return name + "[" + value.length + "]";

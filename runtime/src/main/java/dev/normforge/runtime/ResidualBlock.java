@@ -69,13 +69,6 @@ public interface ResidualBlock {
    * (and, for a Sandwich block, its second norm's {@code weight2} and {@code bias2}). Each has a stable name.
    */
   default java.util.List<Parameter> parameters() {
-    java.util.List<Parameter> all = new java.util.ArrayList<>(2);
-    if (weight() != null) {
-      all.add(weight());
-    }
-    if (bias() != null) {
-      all.add(bias());
-    }
-    return java.util.List.copyOf(all);
+    return Parameter.present(weight(), bias());
   }
 }

@@ -7,6 +7,7 @@ import dev.normforge.runtime.internal.exec.RowChunks;
 import dev.normforge.runtime.internal.exec.RowJob;
 import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What every generated BatchNorm class shares: parameters, running statistics, argument checks, and the
@@ -114,6 +115,11 @@ public abstract class BatchNormBase implements BatchNormLayer {
   @Override
   public final Parameter bias() {
     return params.bias;
+  }
+
+  @Override
+  public final List<Parameter> parameters() {
+    return params.all;
   }
 
   @Override

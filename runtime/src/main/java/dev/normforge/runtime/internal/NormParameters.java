@@ -1,6 +1,7 @@
 package dev.normforge.runtime.internal;
 
 import dev.normforge.runtime.Parameter;
+import java.util.List;
 
 /**
  * A norm's optional per-feature weight and bias, and the arrays its kernels read and add gradients into:
@@ -9,6 +10,8 @@ import dev.normforge.runtime.Parameter;
 final class NormParameters {
   final Parameter weight;
   final Parameter bias;
+  /** The parameters present, weight first: what {@code parameters()} returns, built once. */
+  final List<Parameter> all;
 
   /**
    * {@code hidden} features; a weight (starting at {@code initialWeight}, zero gradient) when
@@ -18,6 +21,7 @@ final class NormParameters {
   NormParameters(int hidden, boolean affine, boolean bias, float initialWeight, String suffix) {
     this.weight = affine ? new Parameter("weight" + suffix, hidden, initialWeight) : null;
     this.bias = bias ? new Parameter("bias" + suffix, hidden, 0f) : null;
+    this.all = Parameter.present(this.weight, this.bias);
   }
 
   /** The weight's values, or null without a weight. */

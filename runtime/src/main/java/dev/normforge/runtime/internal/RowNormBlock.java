@@ -8,6 +8,7 @@ import dev.normforge.runtime.internal.exec.Checks;
 import dev.normforge.runtime.internal.exec.RowChunks;
 import dev.normforge.runtime.internal.exec.RowJob;
 import dev.normforge.runtime.internal.exec.RowParallel;
+import java.util.List;
 
 /**
  * What every generated residual block shares, whatever its placement: the norm's parameters, the
@@ -85,6 +86,12 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
   @Override
   public final Parameter bias() {
     return params.bias;
+  }
+
+  /** The norm's parameters, built once (a Sandwich block adds its second norm's). */
+  @Override
+  public List<Parameter> parameters() {
+    return params.all;
   }
 
   @Override

@@ -6,6 +6,7 @@ import dev.normforge.runtime.internal.exec.Checks;
 import dev.normforge.runtime.internal.exec.RowChunks;
 import dev.normforge.runtime.internal.exec.RowJob;
 import dev.normforge.runtime.internal.exec.RowParallel;
+import java.util.List;
 
 /**
  * What every generated LayerNorm/RMSNorm class shares: parameters, argument checks and the split of a call
@@ -71,6 +72,11 @@ public abstract class RowNormLayer implements NormLayer {
   @Override
   public final Parameter bias() {
     return params.bias;
+  }
+
+  @Override
+  public final List<Parameter> parameters() {
+    return params.all;
   }
 
   @Override

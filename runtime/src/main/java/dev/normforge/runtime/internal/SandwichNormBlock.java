@@ -25,12 +25,16 @@ public abstract class SandwichNormBlock extends PreNormBlock {
   private static final int RSTD2 = 3;
 
   private final NormLayer post;
+  private final List<Parameter> parameters;
 
   /** {@code post} is the second norm: a generated layer of the same hidden size whose parameters end in 2. */
   protected SandwichNormBlock(NormLayer post, int hidden, double eps, double alpha, double beta, boolean centered,
       boolean affine, boolean bias, float initialWeight) {
     super(hidden, eps, alpha, beta, centered, affine, bias, initialWeight);
     this.post = post;
+    List<Parameter> all = new ArrayList<>(super.parameters());
+    all.addAll(post.parameters());
+    this.parameters = List.copyOf(all);
   }
 
   /** The second norm, {@code norm2}, applied to the sublayer's output. */
@@ -40,9 +44,7 @@ public abstract class SandwichNormBlock extends PreNormBlock {
 
   @Override
   public final List<Parameter> parameters() {
-    List<Parameter> all = new ArrayList<>(super.parameters());
-    all.addAll(post.parameters());
-    return List.copyOf(all);
+    return parameters;
   }
 
   @Override
