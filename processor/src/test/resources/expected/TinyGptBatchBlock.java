@@ -103,6 +103,46 @@ public final class TinyGptBatchBlock extends BatchNormBlock {
     }
 
     @Override
+    protected void sumRows(float[] x, int xOff, int r0, int r1, float[] sum) {
+      // Σx per feature
+      Arrays.fill(sum, 0, HIDDEN, 0f);
+      for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
+        int t1 = Math.min(r1, t0 + TILE_ROWS);
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j), s1 = FloatVector.fromArray(SPECIES, sum, j + LANES), s2 = FloatVector.fromArray(SPECIES, sum, j + 2 * LANES), s3 = FloatVector.fromArray(SPECIES, sum, j + 3 * LANES);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            s0 = s0.add(FloatVector.fromArray(SPECIES, x, xo + j));
+            s1 = s1.add(FloatVector.fromArray(SPECIES, x, xo + j + LANES));
+            s2 = s2.add(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES));
+            s3 = s3.add(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES));
+          }
+          s0.intoArray(sum, j);
+          s1.intoArray(sum, j + LANES);
+          s2.intoArray(sum, j + 2 * LANES);
+          s3.intoArray(sum, j + 3 * LANES);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            s0 = s0.add(FloatVector.fromArray(SPECIES, x, xo + j));
+          }
+          s0.intoArray(sum, j);
+        }
+        for (; j < HIDDEN; j++) {
+          float s = sum[j];
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            s += x[xo + j];
+          }
+          sum[j] = s;
+        }
+      }
+    }
+
+    @Override
     protected void statsRows(float[] x, int xOff, int r0, int r1, float[] shift, float[] sum,
         float[] sumSq) {
       // Σd and Σd² per feature, d = x - shift: around a shift near the data, the variance Σd²/n - (Σd/n)² keeps its digits when the mean dwarfs the spread
@@ -289,7 +329,7 @@ public final class TinyGptBatchBlock extends BatchNormBlock {
     @Override
     protected void backwardRows(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
         int r0, int r1, float[] center, float[] coefA, float[] coefB, float[] coefC) {
-      // dx = a·dy + b·(x - center) + c, per feature
+      // dx = (dy + b·(x - center) + c)·a, per feature
       for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
         int t1 = Math.min(r1, t0 + TILE_ROWS);
         int j = 0;
@@ -302,8 +342,8 @@ public final class TinyGptBatchBlock extends BatchNormBlock {
             int xo = xOff + r * HIDDEN;
             int dyo = dyOff + r * HIDDEN;
             int dxo = dxOff + r * HIDDEN;
-            FloatVector.fromArray(SPECIES, dy, dyo + j).fma(a0, FloatVector.fromArray(SPECIES, x, xo + j).sub(m0).fma(b0, c0)).intoArray(dx, dxo + j);
-            FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).fma(a1, FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m1).fma(b1, c1)).intoArray(dx, dxo + j + LANES);
+            FloatVector.fromArray(SPECIES, x, xo + j).sub(m0).fma(b0, c0).add(FloatVector.fromArray(SPECIES, dy, dyo + j)).mul(a0).intoArray(dx, dxo + j);
+            FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m1).fma(b1, c1).add(FloatVector.fromArray(SPECIES, dy, dyo + j + LANES)).mul(a1).intoArray(dx, dxo + j + LANES);
           }
         }
         for (; j < VECTOR_BOUND; j += LANES) {
@@ -315,7 +355,7 @@ public final class TinyGptBatchBlock extends BatchNormBlock {
             int xo = xOff + r * HIDDEN;
             int dyo = dyOff + r * HIDDEN;
             int dxo = dxOff + r * HIDDEN;
-            FloatVector.fromArray(SPECIES, dy, dyo + j).fma(a0, FloatVector.fromArray(SPECIES, x, xo + j).sub(m0).fma(b0, c0)).intoArray(dx, dxo + j);
+            FloatVector.fromArray(SPECIES, x, xo + j).sub(m0).fma(b0, c0).add(FloatVector.fromArray(SPECIES, dy, dyo + j)).mul(a0).intoArray(dx, dxo + j);
           }
         }
         for (; j < HIDDEN; j++) {
@@ -327,7 +367,7 @@ public final class TinyGptBatchBlock extends BatchNormBlock {
             int xo = xOff + r * HIDDEN;
             int dyo = dyOff + r * HIDDEN;
             int dxo = dxOff + r * HIDDEN;
-            dx[dxo + j] = Math.fma(dy[dyo + j], a, Math.fma(x[xo + j] - m, b, c));
+            dx[dxo + j] = (Math.fma(x[xo + j] - m, b, c) + dy[dyo + j]) * a;
           }
         }
       }

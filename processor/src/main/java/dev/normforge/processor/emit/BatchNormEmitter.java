@@ -15,7 +15,7 @@ import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * A standalone BatchNorm site -> a {@code BatchNormBase} subclass holding its four kernels, specialized for
+ * A standalone BatchNorm site -> a {@code BatchNormBase} subclass holding its five kernels, specialized for
  * its hidden size. The base class owns parameters, running statistics, checks and the per-feature
  * arithmetic between the passes.
  */
@@ -89,8 +89,9 @@ public final class BatchNormEmitter {
     type.addFields(ColumnPass.loopConstants());
   }
 
-  /** The four kernels {@code BatchNormBase} calls. */
+  /** The five kernels {@code BatchNormBase} calls. */
   private static void addKernels(TypeSpec.Builder type) {
+    type.addMethod(KernelContract.BATCH_SUM.implement(BatchNormRecipe.sum()));
     type.addMethod(KernelContract.BATCH_STATS.implement(BatchNormRecipe.stats()));
     type.addMethod(KernelContract.BATCH_NORMALIZE.implement(BatchNormRecipe.normalize()));
     type.addMethod(KernelContract.BATCH_GRADIENT_SUMS.implement(BatchNormRecipe.gradientSums()));
