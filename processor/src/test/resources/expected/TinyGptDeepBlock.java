@@ -108,6 +108,7 @@ public final class TinyGptDeepBlock extends PostNormBlock {
       int fo = fOff + r * HIDDEN;
       int so = sOff + r * HIDDEN;
       int yo = yOff + r * HIDDEN;
+      float x0 = Math.fma(ALPHA_F, x[xo], f[fo]);
       // pass 1: s = alpha·x + f, written for the backward and the next passes; Σs, a first estimate of the mean
       float sum;
       {
@@ -118,21 +119,21 @@ public final class TinyGptDeepBlock extends PostNormBlock {
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           var v0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j));
           v0.intoArray(s, so + j);
-          sum0 = sum0.add(v0);
+          sum0 = sum0.add(v0.sub(x0));
           var v1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + LANES));
           v1.intoArray(s, so + j + LANES);
-          sum1 = sum1.add(v1);
+          sum1 = sum1.add(v1.sub(x0));
           var v2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + 2 * LANES));
           v2.intoArray(s, so + j + 2 * LANES);
-          sum2 = sum2.add(v2);
+          sum2 = sum2.add(v2.sub(x0));
           var v3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + 3 * LANES));
           v3.intoArray(s, so + j + 3 * LANES);
-          sum3 = sum3.add(v3);
+          sum3 = sum3.add(v3.sub(x0));
         }
         for (; j < VECTOR_BOUND; j += LANES) {
           var v0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j));
           v0.intoArray(s, so + j);
-          sum0 = sum0.add(v0);
+          sum0 = sum0.add(v0.sub(x0));
         }
         FloatVector sumV = sum0.add(sum1).add(sum2.add(sum3));
         if (LANES > 32) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_32));
@@ -145,10 +146,10 @@ public final class TinyGptDeepBlock extends PostNormBlock {
         for (; j < HIDDEN; j++) {
           float v = Math.fma(ALPHA_F, x[xo + j], f[fo + j]);
           s[so + j] = v;
-          sum += v;
+          sum += v - x0;
         }
       }
-      float m = sum / HIDDEN;
+      float m = x0 + sum / HIDDEN;
       // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
       float dev, devSq;
       {

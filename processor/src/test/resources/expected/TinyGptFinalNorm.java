@@ -89,20 +89,21 @@ public final class TinyGptFinalNorm extends RowNormLayer {
     if (r0 >= r1) {
       return;
     }
-    // pass 1: a first estimate of the mean
+    float x0 = x[xOff + r0 * HIDDEN];
+    // pass 1: a first estimate of the mean, around x0
     float sum;
     {
       FloatVector zero = FloatVector.zero(SPECIES);
       FloatVector sum0 = zero, sum1 = zero, sum2 = zero, sum3 = zero;
       int j = 0;
       for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
-        sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + LANES));
-        sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 2 * LANES));
-        sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 3 * LANES));
+        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j).sub(x0));
+        sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + LANES).sub(x0));
+        sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 2 * LANES).sub(x0));
+        sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 3 * LANES).sub(x0));
       }
       for (; j < VECTOR_BOUND; j += LANES) {
-        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
+        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j).sub(x0));
       }
       FloatVector sumV = sum0.add(sum1).add(sum2.add(sum3));
       if (LANES > 32) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_32));
@@ -113,13 +114,13 @@ public final class TinyGptFinalNorm extends RowNormLayer {
       if (LANES > 1) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_1));
       sum = sumV.lane(0);
       for (; j < HIDDEN; j++) {
-        sum += x[xOff + r0 * HIDDEN + j];
+        sum += x[xOff + r0 * HIDDEN + j] - x0;
       }
     }
     for (int r = r0; r < r1; r++) {
       int xo = xOff + r * HIDDEN;
       int yo = yOff + r * HIDDEN;
-      float m = sum / HIDDEN;
+      float m = x0 + sum / HIDDEN;
       // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
       float dev, devSq;
       {
@@ -182,6 +183,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
       float c = -shift * rs;
       // the last row re-reads itself (from cache) instead, and the sum is not used
       int next = r + 1 < r1 ? xo + HIDDEN : xo;
+      float nextX0 = x[next];
       // pass 3: y = (x - mean)·rstd·weight + bias; with pass 1 of the next row
       float nextSum;
       {
@@ -190,17 +192,17 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
+          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextX0));
           FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
-          nextSum1 = nextSum1.add(FloatVector.fromArray(SPECIES, x, next + j + LANES));
+          nextSum1 = nextSum1.add(FloatVector.fromArray(SPECIES, x, next + j + LANES).sub(nextX0));
           FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
-          nextSum2 = nextSum2.add(FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES));
+          nextSum2 = nextSum2.add(FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES).sub(nextX0));
           FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
-          nextSum3 = nextSum3.add(FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES));
+          nextSum3 = nextSum3.add(FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES).sub(nextX0));
         }
         for (; j < VECTOR_BOUND; j += LANES) {
           FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
+          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextX0));
         }
         FloatVector nextSumV = nextSum0.add(nextSum1).add(nextSum2.add(nextSum3));
         if (LANES > 32) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_32));
@@ -212,10 +214,11 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         nextSum = nextSumV.lane(0);
         for (; j < HIDDEN; j++) {
           y[yo + j] = Math.fma(Math.fma(x[xo + j] - m, rs, c), weight[j], bias[j]);
-          nextSum += x[next + j];
+          nextSum += x[next + j] - nextX0;
         }
       }
       sum = nextSum;
+      x0 = nextX0;
       if (rstd != null) {
         mean[statsOff + r] = m + shift;
         rstd[statsOff + r] = rs;

@@ -180,25 +180,30 @@ public final class TinyGptPartialNorm extends RowNormLayer {
       int dyo = dyOff + r * HIDDEN;
       int dxo = dxOff + r * HIDDEN;
       float rs = rstd[statsOff + r];
-      // pass 1: g = dy·weight; Σg·x
+      // pass 1: xhat = x·rstd, g = dy·weight; Σg·xhat
       float sumGx;
       {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
           var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-          sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
+          sumGx0 = g0.fma(xh0, sumGx0);
+          var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).mul(rs);
           var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
-          sumGx1 = g1.fma(FloatVector.fromArray(SPECIES, x, xo + j + LANES), sumGx1);
+          sumGx1 = g1.fma(xh1, sumGx1);
+          var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).mul(rs);
           var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
-          sumGx2 = g2.fma(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES), sumGx2);
+          sumGx2 = g2.fma(xh2, sumGx2);
+          var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).mul(rs);
           var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
-          sumGx3 = g3.fma(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES), sumGx3);
+          sumGx3 = g3.fma(xh3, sumGx3);
         }
         for (; j < VECTOR_BOUND; j += LANES) {
+          var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).mul(rs);
           var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-          sumGx0 = g0.fma(FloatVector.fromArray(SPECIES, x, xo + j), sumGx0);
+          sumGx0 = g0.fma(xh0, sumGx0);
         }
         FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
         if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
@@ -209,11 +214,12 @@ public final class TinyGptPartialNorm extends RowNormLayer {
         if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
         sumGx = sumGxV.lane(0);
         for (; j < HIDDEN; j++) {
+          float xh = x[xo + j] * rs;
           float g = dy[dyo + j] * weight[j];
-          sumGx = Math.fma(g, x[xo + j], sumGx);
+          sumGx = Math.fma(g, xh, sumGx);
         }
       }
-      float meanGx = sumGx * rs / STAT_FEATURES;
+      float meanGx = sumGx / STAT_FEATURES;
       float negMeanGx = -meanGx;
       // pass 2: dx = rstd·(g - xhat·mean(g·xhat)·[j < STAT_FEATURES]); dweight += dy·xhat
       {

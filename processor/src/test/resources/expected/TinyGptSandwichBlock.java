@@ -107,20 +107,21 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
     if (r0 >= r1) {
       return;
     }
-    // pass 1: a first estimate of the mean
+    float x0 = x[xOff + r0 * HIDDEN];
+    // pass 1: a first estimate of the mean, around x0
     float sum;
     {
       FloatVector zero = FloatVector.zero(SPECIES);
       FloatVector sum0 = zero, sum1 = zero, sum2 = zero, sum3 = zero;
       int j = 0;
       for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
-        sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + LANES));
-        sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 2 * LANES));
-        sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 3 * LANES));
+        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j).sub(x0));
+        sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + LANES).sub(x0));
+        sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 2 * LANES).sub(x0));
+        sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 3 * LANES).sub(x0));
       }
       for (; j < VECTOR_BOUND; j += LANES) {
-        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
+        sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j).sub(x0));
       }
       FloatVector sumV = sum0.add(sum1).add(sum2.add(sum3));
       if (LANES > 32) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_32));
@@ -131,13 +132,13 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
       if (LANES > 1) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_1));
       sum = sumV.lane(0);
       for (; j < HIDDEN; j++) {
-        sum += x[xOff + r0 * HIDDEN + j];
+        sum += x[xOff + r0 * HIDDEN + j] - x0;
       }
     }
     for (int r = r0; r < r1; r++) {
       int xo = xOff + r * HIDDEN;
       int yo = yOff + r * HIDDEN;
-      float m = sum / HIDDEN;
+      float m = x0 + sum / HIDDEN;
       // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
       float dev, devSq;
       {
@@ -200,6 +201,7 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
       float c = -shift * rs;
       // the last row re-reads itself (from cache) instead, and the sum is not used
       int next = r + 1 < r1 ? xo + HIDDEN : xo;
+      float nextX0 = x[next];
       // pass 3: y = (x - mean)·rstd·weight + bias; with pass 1 of the next row
       float nextSum;
       {
@@ -208,17 +210,17 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
+          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextX0));
           FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
-          nextSum1 = nextSum1.add(FloatVector.fromArray(SPECIES, x, next + j + LANES));
+          nextSum1 = nextSum1.add(FloatVector.fromArray(SPECIES, x, next + j + LANES).sub(nextX0));
           FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
-          nextSum2 = nextSum2.add(FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES));
+          nextSum2 = nextSum2.add(FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES).sub(nextX0));
           FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
-          nextSum3 = nextSum3.add(FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES));
+          nextSum3 = nextSum3.add(FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES).sub(nextX0));
         }
         for (; j < VECTOR_BOUND; j += LANES) {
           FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
+          nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextX0));
         }
         FloatVector nextSumV = nextSum0.add(nextSum1).add(nextSum2.add(nextSum3));
         if (LANES > 32) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_32));
@@ -230,10 +232,11 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
         nextSum = nextSumV.lane(0);
         for (; j < HIDDEN; j++) {
           y[yo + j] = Math.fma(Math.fma(x[xo + j] - m, rs, c), weight[j], bias[j]);
-          nextSum += x[next + j];
+          nextSum += x[next + j] - nextX0;
         }
       }
       sum = nextSum;
+      x0 = nextX0;
       if (rstd != null) {
         mean[statsOff + r] = m + shift;
         rstd[statsOff + r] = rs;
@@ -428,20 +431,21 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
       if (r0 >= r1) {
         return;
       }
-      // pass 1: a first estimate of the mean
+      float x0 = x[xOff + r0 * HIDDEN];
+      // pass 1: a first estimate of the mean, around x0
       float sum;
       {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector sum0 = zero, sum1 = zero, sum2 = zero, sum3 = zero;
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
-          sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + LANES));
-          sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 2 * LANES));
-          sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 3 * LANES));
+          sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j).sub(x0));
+          sum1 = sum1.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + LANES).sub(x0));
+          sum2 = sum2.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 2 * LANES).sub(x0));
+          sum3 = sum3.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j + 3 * LANES).sub(x0));
         }
         for (; j < VECTOR_BOUND; j += LANES) {
-          sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j));
+          sum0 = sum0.add(FloatVector.fromArray(SPECIES, x, xOff + r0 * HIDDEN + j).sub(x0));
         }
         FloatVector sumV = sum0.add(sum1).add(sum2.add(sum3));
         if (LANES > 32) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_32));
@@ -452,13 +456,13 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
         if (LANES > 1) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_1));
         sum = sumV.lane(0);
         for (; j < HIDDEN; j++) {
-          sum += x[xOff + r0 * HIDDEN + j];
+          sum += x[xOff + r0 * HIDDEN + j] - x0;
         }
       }
       for (int r = r0; r < r1; r++) {
         int xo = xOff + r * HIDDEN;
         int yo = yOff + r * HIDDEN;
-        float m = sum / HIDDEN;
+        float m = x0 + sum / HIDDEN;
         // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
         float dev, devSq;
         {
@@ -521,6 +525,7 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
         float c = -shift * rs;
         // the last row re-reads itself (from cache) instead, and the sum is not used
         int next = r + 1 < r1 ? xo + HIDDEN : xo;
+        float nextX0 = x[next];
         // pass 3: y = (x - mean)·rstd·weight + bias; with pass 1 of the next row
         float nextSum;
         {
@@ -529,17 +534,17 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
             FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-            nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
+            nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextX0));
             FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
-            nextSum1 = nextSum1.add(FloatVector.fromArray(SPECIES, x, next + j + LANES));
+            nextSum1 = nextSum1.add(FloatVector.fromArray(SPECIES, x, next + j + LANES).sub(nextX0));
             FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
-            nextSum2 = nextSum2.add(FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES));
+            nextSum2 = nextSum2.add(FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES).sub(nextX0));
             FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
-            nextSum3 = nextSum3.add(FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES));
+            nextSum3 = nextSum3.add(FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES).sub(nextX0));
           }
           for (; j < VECTOR_BOUND; j += LANES) {
             FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-            nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j));
+            nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextX0));
           }
           FloatVector nextSumV = nextSum0.add(nextSum1).add(nextSum2.add(nextSum3));
           if (LANES > 32) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_32));
@@ -551,10 +556,11 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
           nextSum = nextSumV.lane(0);
           for (; j < HIDDEN; j++) {
             y[yo + j] = Math.fma(Math.fma(x[xo + j] - m, rs, c), weight[j], bias[j]);
-            nextSum += x[next + j];
+            nextSum += x[next + j] - nextX0;
           }
         }
         sum = nextSum;
+        x0 = nextX0;
         if (rstd != null) {
           mean[statsOff + r] = m + shift;
           rstd[statsOff + r] = rs;

@@ -72,7 +72,7 @@ public sealed interface Expr {
   /** A row element or per-feature value. */
   record Load(String array, String offset) implements Expr {
     String index(String j) {
-      return offset == null ? j : offset + " + " + j;
+      return offset == null ? j : j.equals("0") ? offset : offset + " + " + j;
     }
 
     @Override

@@ -130,12 +130,13 @@ public abstract class RowNormLayer implements NormLayer {
   }
 
   /**
-   * A training forward never leaves rstd at 0 (it is 1/sqrt(var + eps) > 0, or NaN for a row holding NaN or
-   * infinity), so a 0 means the statistics were never written: backward without its forward.
+   * A training forward never leaves rstd at +0 (it is 1/sqrt(var + eps) > 0, NaN for a row holding NaN, or
+   * -0 for an RMSNorm row holding infinity: see {@code RowStats.rstd}), so a +0 means the statistics were
+   * never written: backward without its forward.
    */
   private static void checkForwardRan(float[] rstd, int statsOff, int rows) {
     for (int r = 0; r < rows; r++) {
-      if (rstd[statsOff + r] == 0f) {
+      if (Float.floatToRawIntBits(rstd[statsOff + r]) == 0) {
         throw new IllegalStateException("rstd[" + (statsOff + r) + "] is 0: backward needs the statistics "
             + "written by the matching forwardTraining call (was it run, with the same rows and statsOff?)");
       }
