@@ -27,6 +27,22 @@ import javax.annotation.processing.Generated;
 )
 public final class NormforgeLlama implements Llama, NormModule {
   /**
+   * What {@link #describe()} returns; also the resource {@code META-INF/normforge/dev.example.Llama.md}.
+   */
+  private static final String DESCRIPTION = "# Llama\n"
+      + "\n"
+      + "`dev.example.Llama`, implemented by the generated `dev.example.NormforgeLlama`: 0 encoder and 32 decoder layers; 3 sites, 65 site instances; 266,240 parameters (1,064,960 bytes as float32), 0 buffer values.\n"
+      + "\n"
+      + "| site | tensors | type | placement | hidden | eps | alpha | beta | parameters | forward bytes/row read / written | backward bytes/row read / written | class |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+      + "| `attentionNorm(int layer)` × 32 (decoderLayers = 32) | `model.layers.{layer}.input_layernorm.weight` | RMS | NONE | 4096 | 1.0E-5 | – | – | 131,072 (4,096 per layer) | 16,384 / 16,388 | 32,772 / 16,384 | `LlamaAttentionNorm` |\n"
+      + "| `ffnNorm(int layer)` × 32 (decoderLayers = 32) | `model.layers.{layer}.post_attention_layernorm.weight` | RMS | NONE | 4096 | 1.0E-5 | – | – | 131,072 (4,096 per layer) | 16,384 / 16,388 | 32,772 / 16,384 | `LlamaFfnNorm` |\n"
+      + "| `finalNorm()` | `model.norm.weight` | RMS | NONE | 4096 | 1.0E-5 | – | – | 4,096 | 16,384 / 16,388 | 32,772 / 16,384 | `LlamaFinalNorm` |\n"
+      + "\n"
+      + "- alpha, beta: a block's residual scale (`alpha·x`) and DeepNet's initialisation gain, each given in the annotation, 1 by default, or DeepNet's formula of the layer counts (N encoder, M decoder layers); – for a standalone norm.\n"
+      + "- bytes/row: float32 bytes per row that the site's own kernels read / write in a training forward and in a backward: each row-sized array once per sweep over the rows, 4 per per-row statistic (mean, rstd); a block's sublayer and the per-feature parameters are not counted.\n";
+
+  /**
    * The instances of {@code attentionNorm(int layer)}, one per layer (decoderLayers = 32).
    */
   private final LlamaAttentionNorm[] attentionNorm = new LlamaAttentionNorm[32];
@@ -104,5 +120,10 @@ public final class NormforgeLlama implements Llama, NormModule {
   @Override
   public StateDict stateDict() {
     return this.stateDict;
+  }
+
+  @Override
+  public String describe() {
+    return DESCRIPTION;
   }
 }

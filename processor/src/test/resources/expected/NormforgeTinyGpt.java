@@ -35,6 +35,29 @@ import javax.annotation.processing.Generated;
 )
 public final class NormforgeTinyGpt implements TinyGpt, NormModule {
   /**
+   * What {@link #describe()} returns; also the resource {@code META-INF/normforge/dev.example.TinyGpt.md}.
+   */
+  private static final String DESCRIPTION = "# TinyGpt\n"
+      + "\n"
+      + "`dev.example.TinyGpt`, implemented by the generated `dev.example.NormforgeTinyGpt`: 0 encoder and 12 decoder layers; 10 sites, 10 site instances; 1,800 parameters (7,200 bytes as float32), 400 buffer values.\n"
+      + "\n"
+      + "| site | tensors | type | placement | hidden | eps | alpha | beta | parameters | forward bytes/row read / written | backward bytes/row read / written | class |\n"
+      + "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+      + "| `attentionNorm()` | `attention_norm.weight` | RMS | NONE | 100 | 1.0E-6 | – | – | 100 | 400 / 404 | 804 / 400 | `TinyGptAttentionNorm` |\n"
+      + "| `finalNorm()` | `final_norm.weight`, `final_norm.bias` | LAYER | NONE | 100 | 1.0E-5 | – | – | 200 | 400 / 408 | 808 / 400 | `TinyGptFinalNorm` |\n"
+      + "| `gemmaNorm()` | `gemma_norm.weight` | RMS | NONE | 100 | 1.0E-6 | – | – | 100 | 400 / 404 | 804 / 400 | `TinyGptGemmaNorm` |\n"
+      + "| `partialNorm()` | `partial_norm.weight` | RMS | NONE | 100 | 1.0E-5 | – | – | 100 | 400 / 404 | 804 / 400 | `TinyGptPartialNorm` |\n"
+      + "| `batchNorm()` | `batch_norm.weight`, `batch_norm.bias`, `batch_norm.running_mean`, `batch_norm.running_var` | BATCH | NONE | 100 | 1.0E-5 | – | – | 200 | 800 / 400 | 1,600 / 400 | `TinyGptBatchNorm` |\n"
+      + "| `preBlock()` | `pre_block.weight`, `pre_block.bias` | LAYER | PRE | 100 | 1.0E-5 | 1.0 (default) | 1.0 (default) | 200 | 1,200 / 808 | 1,208 / 800 | `TinyGptPreBlock` |\n"
+      + "| `postBlock()` | `post_block.weight` | RMS | POST | 100 | 1.0E-5 | 1.0 (default) | 1.0 (default) | 100 | 800 / 804 | 804 / 800 | `TinyGptPostBlock` |\n"
+      + "| `sandwichBlock()` | `sandwich_block.weight`, `sandwich_block.bias`, `sandwich_block.weight2`, `sandwich_block.bias2` | LAYER | SANDWICH | 100 | 1.0E-5 | 1.0 (default) | 1.0 (default) | 400 | 1,600 / 1,216 | 2,016 / 1,200 | `TinyGptSandwichBlock` |\n"
+      + "| `deepBlock()` | `deep_block.weight`, `deep_block.bias` | DEEP | POST | 100 | 1.0E-5 | 2.213363839400643 (DeepNet (2M)^1/4, M = 12) | 0.3194715521231362 (DeepNet (8M)^-1/4, M = 12) | 200 | 800 / 808 | 808 / 800 | `TinyGptDeepBlock` |\n"
+      + "| `batchBlock()` | `batch_block.weight`, `batch_block.bias`, `batch_block.running_mean`, `batch_block.running_var` | BATCH | POST | 100 | 1.0E-5 | 1.0 (default) | 1.0 (default) | 200 | 1,600 / 800 | 2,000 / 800 | `TinyGptBatchBlock` |\n"
+      + "\n"
+      + "- alpha, beta: a block's residual scale (`alpha·x`) and DeepNet's initialisation gain, each given in the annotation, 1 by default, or DeepNet's formula of the layer counts (N encoder, M decoder layers); – for a standalone norm.\n"
+      + "- bytes/row: float32 bytes per row that the site's own kernels read / write in a training forward and in a backward: each row-sized array once per sweep over the rows, 4 per per-row statistic (mean, rstd); a block's sublayer and the per-feature parameters are not counted.\n";
+
+  /**
    * The instance of {@code attentionNorm()}.
    */
   private final TinyGptAttentionNorm attentionNorm;
@@ -214,5 +237,10 @@ public final class NormforgeTinyGpt implements TinyGpt, NormModule {
   @Override
   public StateDict stateDict() {
     return this.stateDict;
+  }
+
+  @Override
+  public String describe() {
+    return DESCRIPTION;
   }
 }

@@ -1,6 +1,7 @@
 package dev.normforge.processor;
 
 import com.google.auto.service.AutoService;
+import dev.normforge.processor.emit.ModelDescription;
 import dev.normforge.processor.emit.ModelEmitter;
 import dev.normforge.processor.emit.RowNormEmitter;
 import dev.normforge.processor.emit.SourceWriter;
@@ -102,6 +103,7 @@ public final class NormProcessor extends AbstractProcessor {
       }
       if (spec.modelClass() != null) {
         writer.write(spec.packageName(), ModelEmitter.emit(spec), spec.qualifiedName(), owner);
+        ModelDescription.write(processingEnv.getFiler(), spec, owner);
       }
     } catch (IOException e) {
       reporter.report(Diagnostic.INTERNAL, owner, "could not write a generated file: " + e.getMessage());

@@ -37,6 +37,14 @@ public interface NormModule {
     return stateDict().buffers();
   }
 
+  /**
+   * The model's description, in Markdown, written by the processor (and also generated as the resource
+   * {@code META-INF/normforge/<model>.md}): one row per site with its tensors, type, placement, hidden, eps,
+   * alpha and beta (with where each came from: given, default or DeepNet's formula), parameter count, the
+   * bytes per row its forward and backward read and write, and its generated class.
+   */
+  String describe();
+
   /** Sets the gradient of every parameter of every site to zero. */
   default void zeroGrad() {
     for (NamedTensor t : stateDict()) {

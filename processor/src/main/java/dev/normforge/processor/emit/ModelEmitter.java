@@ -80,6 +80,11 @@ public final class ModelEmitter {
             .build());
       }
     }
+    type.addField(FieldSpec.builder(String.class, "DESCRIPTION", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("What {@link #describe()} returns; also the resource {@code $L}.\n",
+            ModelDescription.resourcePath(model))
+        .initializer("$S", ModelDescription.text(model))
+        .build());
     type.addField(FieldSpec.builder(RuntimeTypes.STATE_DICT, "stateDict", Modifier.PRIVATE, Modifier.FINAL)
         .addJavadoc("Every site instance's tensors, by name.\n")
         .build());
@@ -97,6 +102,12 @@ public final class ModelEmitter {
         .addModifiers(Modifier.PUBLIC)
         .returns(RuntimeTypes.STATE_DICT)
         .addStatement("return this.stateDict")
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("describe")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(String.class)
+        .addStatement("return DESCRIPTION")
         .build());
     return type;
   }

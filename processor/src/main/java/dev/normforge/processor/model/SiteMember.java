@@ -20,6 +20,9 @@ import javax.lang.model.element.Modifier;
  * @param layersFrom where the count came from, for javadoc and {@code describe()} ({@code decoderLayers = 32})
  * @param tensorName the prefix of the site's tensor names ({@code final_norm}), with {@code {layer}} for a
  *     per-layer site ({@code layers.{layer}.attention_norm})
+ * @param alphaFrom where a block's alpha came from: {@code given}, {@code default}, or DeepNet's formula
+ *     ({@code DeepNet (2M)^1/4, M = 24}); empty for a standalone norm
+ * @param betaFrom the same for beta
  */
 public record SiteMember(
     SiteSpec site,
@@ -29,7 +32,9 @@ public record SiteMember(
     String layerParameter,
     int layers,
     String layersFrom,
-    String tensorName) {
+    String tensorName,
+    String alphaFrom,
+    String betaFrom) {
   /** The placeholder of a per-layer site's name. */
   public static final String LAYER = dev.normforge.runtime.internal.ModelTensors.LAYER;
 

@@ -5,6 +5,7 @@ import dev.normforge.annotations.NormType;
 import dev.normforge.annotations.Stack;
 import dev.normforge.processor.model.SiteMember;
 import dev.normforge.processor.model.SiteSpec;
+import dev.normforge.runtime.DeepNet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -95,7 +96,27 @@ final class MemberReader {
     return new SiteMember(spec, field,
         TypeName.get(field ? site.asType() : ((ExecutableElement) site).getReturnType()),
         site.getModifiers().stream().filter(mod -> mod == Modifier.PUBLIC || mod == Modifier.PROTECTED).toList(),
-        parameter, layers, layersFrom, name);
+        parameter, layers, layersFrom, name, constantFrom(norm, "alpha", spec, n, m), constantFrom(norm, "beta", spec, n, m));
+  }
+
+  /**
+   * Where a block's {@code alpha} or {@code beta} came from: {@code given}, DeepNet's formula (DEEP without
+   * it), or {@code default}; empty for a standalone norm.
+   */
+  private static String constantFrom(AnnotationValues norm, String name, SiteSpec spec, int n, int m) {
+    if (!spec.isBlock()) {
+      return "";
+    }
+    if (norm.isGiven(name)) {
+      return "given";
+    }
+    if (spec.type() != NormType.DEEP) {
+      return "default";
+    }
+    DeepNet.Stack stack = DeepNet.Stack.valueOf(spec.stack().name());
+    String formula = name.equals("alpha") ? DeepNet.alphaFormula(stack, n, m) : DeepNet.betaFormula(stack, n, m);
+    String counts = n > 0 && m > 0 ? "N = " + n + ", M = " + m : n > 0 ? "N = " + n : "M = " + m;
+    return "DeepNet " + formula + ", " + counts;
   }
 
   /** The name of a per-layer method's one {@code int} parameter; null after reporting what is wrong. */
