@@ -198,6 +198,24 @@ class ModelClassTest {
     assertSame(((NormLayer) input).weight(), model.stateDict().get("input_norm.weight").parameter());
   }
 
+  /** Nested models and models in the unnamed package get a model class that compiles and works too. */
+  @Test
+  void nestedAndUnnamedPackageModels() throws Throwable {
+    Compilation nested = Processing.compile(Models.source("m.Outer", Models.IMPORTS
+        + "public class Outer {\n  @NormModel(hidden = 8, encoderLayers = 2)\n  public interface Inner {\n"
+        + "    @Norm NormLayer norm(int layer);\n  }\n}\n"));
+    assertThat(nested).succeeded();
+    Object model = Processing.loader(nested).loadClass("m.NormforgeOuterInner").getMethod("create").invoke(null);
+    assertEquals("m.OuterInnerNorm", Models.site(model, "norm", 1).getClass().getName());
+
+    Compilation unnamed = Processing.compile(Models.source("Bare", "import dev.normforge.annotations.*;\n"
+        + "import dev.normforge.runtime.*;\n@NormModel(hidden = 8)\npublic interface Bare {\n  @Norm NormLayer norm();\n}\n"));
+    assertThat(unnamed).succeeded();
+    NormModule bare = (NormModule) Processing.loader(unnamed).loadClass("NormforgeBare").getMethod("create").invoke(null);
+    assertEquals(List.of("norm.weight", "norm.bias"), List.copyOf(bare.stateDict().names()));
+    assertTrue(bare.describe().contains("`Bare`, implemented by the generated `NormforgeBare`"), bare.describe());
+  }
+
   /** A model the generated class cannot implement gets a warning saying why, and its site classes as before. */
   @Test
   void aModelThatCannotBeImplementedIsAWarning() {

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import dev.normforge.processor.testing.DiagnosticAssertions;
 import dev.normforge.processor.testing.Processing;
-import java.util.Set;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -68,11 +68,7 @@ class ModelDiagnosticsTest {
   })
   void reportsTheErrorWhereItIs(String id, String message, String modelAttributes, String body, String line) {
     JavaFileObject source = model(modelAttributes, "  " + body.replace("\\n", "\n  ") + "\n");
-    Compilation compilation = Processing.compile(source);
-    assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("[" + id + "] ").inFile(source).onLineContaining(line);
-    assertThat(compilation).hadErrorContaining(message);
-    assertEquals(Set.of(), Processing.writtenSources(source), "something was generated for a broken model");
+    DiagnosticAssertions.assertErrorAt(source, id, message, line);
   }
 
   @Test
