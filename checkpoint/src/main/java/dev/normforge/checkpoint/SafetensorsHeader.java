@@ -179,7 +179,8 @@ public final class SafetensorsHeader {
     }
     Dtype dtype = Dtype.named(dtypeName.getAsString());
     if (dtype == null) {
-      throw corrupt(file, name, "dtype " + dtypeName + " is not a safetensors dtype");
+      throw corrupt(file, name, "dtype " + dtypeName + " is not a safetensors dtype normforge knows ("
+          + java.util.Arrays.toString(Dtype.values()) + ")");
     }
     long[] shape = integers(o.get("shape"), -1, name, "shape", file);
     long[] offsets = integers(o.get("data_offsets"), 2, name, "data_offsets", file);

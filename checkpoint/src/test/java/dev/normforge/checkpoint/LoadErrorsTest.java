@@ -123,7 +123,7 @@ class LoadErrorsTest {
       "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}} {} | 8 | corrupt header: not valid JSON",
       "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[8,16]}}"
           + " | 16 | corrupt header: the name a appears twice",
-      "{\"a\":{\"dtype\":\"F33\",\"shape\":[2],\"data_offsets\":[0,8]}} | 8 | corrupt header: tensor a: dtype \"F33\" is not a safetensors dtype",
+      "{\"a\":{\"dtype\":\"F33\",\"shape\":[2],\"data_offsets\":[0,8]}} | 8 | corrupt header: tensor a: dtype \"F33\" is not a safetensors dtype normforge knows",
       "{\"a\":{\"shape\":[2],\"data_offsets\":[0,8]}} | 8 | corrupt header: tensor a: no dtype",
       "{\"a\":{\"dtype\":\"F32\",\"shape\":[-2],\"data_offsets\":[0,8]}} | 8 | corrupt header: tensor a: shape holds -2, a negative number",
       "{\"a\":{\"dtype\":\"F32\",\"shape\":[2.5],\"data_offsets\":[0,8]}} | 8 | corrupt header: tensor a: shape holds 2.5, not an integer",

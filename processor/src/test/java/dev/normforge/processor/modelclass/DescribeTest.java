@@ -50,6 +50,44 @@ class DescribeTest {
     assertTrue(text.contains("- bytes/row: float32 bytes per row"), "the legend explains the bytes");
   }
 
+  /**
+   * The processor's names of every kind of site (in describe() and the javadoc) are the runtime's: the
+   * tensors column, with {@code {layer}} expanded, lists the state dict's names in its order.
+   */
+  @Test
+  void describeNamesExactlyTheTensorsOfTheStateDict() {
+    String text = Models.IMPORTS
+        + "@NormModel(hidden = 16, encoderLayers = 2, decoderLayers = 3)\n"
+        + "public interface Every {\n"
+        + "  @Norm(type = NormType.LAYER) NormLayer layerNorm();\n"
+        + "  @Norm(type = NormType.RMS, weightOffset = 1, stack = Stack.DECODER) NormLayer gemma(int layer);\n"
+        + "  @Norm(type = NormType.RMS, partial = 0.5, bias = true) NormLayer partial();\n"
+        + "  @Norm(type = NormType.LAYER, affine = false) NormLayer biasOnly();\n"
+        + "  @Norm(type = NormType.BATCH, stack = Stack.ENCODER) BatchNormLayer bn(int layer);\n"
+        + "  @Norm(type = NormType.LAYER, placement = Placement.PRE, name = \"pre.{layer}\", layers = 2) ResidualBlock pre(int i);\n"
+        + "  @Norm(type = NormType.RMS, placement = Placement.POST) AddNormBlock post();\n"
+        + "  @Norm(type = NormType.LAYER, placement = Placement.SANDWICH) ResidualBlock sandwich();\n"
+        + "  @Norm(type = NormType.DEEP, stack = Stack.DECODER) ResidualBlock deep(int layer);\n"
+        + "  @Norm(type = NormType.BATCH, placement = Placement.POST, affine = false) BatchNormResidualBlock bnBlock();\n"
+        + "}\n";
+    NormModule model = Models.create(Models.compile("Every", text), "NormforgeEvery");
+    List<String> described = new java.util.ArrayList<>();
+    for (String row : model.describe().lines().filter(l -> l.startsWith("| `")).toList()) {
+      String[] cells = row.split(" \\| ");
+      java.util.regex.Matcher times = java.util.regex.Pattern.compile(" × (\\d+) ").matcher(cells[0]);
+      int layers = times.find() ? Integer.parseInt(times.group(1)) : 1;
+      for (int layer = 0; layer < layers; layer++) {
+        for (String name : cells[1].replace("`", "").split(", ")) {
+          described.add(name.replace("{layer}", Integer.toString(layer)));
+        }
+      }
+    }
+    assertEquals(List.copyOf(model.stateDict().names()), described);
+    assertTrue(described.contains("decoder.layers.2.deep.bias") && described.contains("sandwich.bias2")
+        && described.contains("bn_block.running_var") && described.contains("pre.1.weight")
+        && described.contains("encoder.layers.1.bn.running_mean"), described.toString());
+  }
+
   @Test
   void theProcessorWritesTheSameDescriptionAsAResource() throws IOException {
     Compilation compilation = Models.compile("Decoder", DECODER);
