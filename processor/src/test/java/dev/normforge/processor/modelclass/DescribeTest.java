@@ -71,17 +71,7 @@ class DescribeTest {
         + "  @Norm(type = NormType.BATCH, placement = Placement.POST, affine = false) BatchNormResidualBlock bnBlock();\n"
         + "}\n";
     NormModule model = Models.create(Models.compile("Every", text), "NormforgeEvery");
-    List<String> described = new java.util.ArrayList<>();
-    for (String row : model.describe().lines().filter(l -> l.startsWith("| `")).toList()) {
-      String[] cells = row.split(" \\| ");
-      java.util.regex.Matcher times = java.util.regex.Pattern.compile(" × (\\d+) ").matcher(cells[0]);
-      int layers = times.find() ? Integer.parseInt(times.group(1)) : 1;
-      for (int layer = 0; layer < layers; layer++) {
-        for (String name : cells[1].replace("`", "").split(", ")) {
-          described.add(name.replace("{layer}", Integer.toString(layer)));
-        }
-      }
-    }
+    List<String> described = Models.describedNames(model.describe());
     assertEquals(List.copyOf(model.stateDict().names()), described);
     assertTrue(described.contains("decoder.layers.2.deep.bias") && described.contains("sandwich.bias2")
         && described.contains("bn_block.running_var") && described.contains("pre.1.weight")

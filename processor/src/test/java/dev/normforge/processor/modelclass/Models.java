@@ -7,6 +7,10 @@ import com.google.testing.compile.JavaFileObjects;
 import dev.normforge.processor.testing.Processing;
 import dev.normforge.runtime.NormModule;
 import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.JavaFileObject;
 
 /** Model descriptions for the model-class tests, compiled by the real processor, and reflective calls on them. */
@@ -48,6 +52,25 @@ final class Models {
     } catch (ReflectiveOperationException e) {
       throw new AssertionError("cannot create " + modelClass + ": " + e, e);
     }
+  }
+
+  /**
+   * The tensor names a {@code describe()} text lists: each site row's tensors column, {@code {layer}}
+   * expanded over the row's {@code × N} layers, in row order.
+   */
+  static List<String> describedNames(String description) {
+    List<String> names = new ArrayList<>();
+    for (String row : description.lines().filter(l -> l.startsWith("| `")).toList()) {
+      String[] cells = row.split(" \\| ");
+      Matcher times = Pattern.compile(" × (\\d+) ").matcher(cells[0]);
+      int layers = times.find() ? Integer.parseInt(times.group(1)) : 1;
+      for (int layer = 0; layer < layers; layer++) {
+        for (String name : cells[1].equals("none") ? new String[0] : cells[1].replace("`", "").split(", ")) {
+          names.add(name.replace("{layer}", Integer.toString(layer)));
+        }
+      }
+    }
+    return names;
   }
 
   /** Calls the site method {@code name} (no argument, or the layer) on {@code model}, unwrapping what it throws. */
