@@ -68,8 +68,8 @@ final class MemberReader {
             "between 1 and " + ModelReader.MAX_LAYERS);
       }
     } else if (perLayer) {
-      // DEEP sites report a missing or empty stack themselves (their constants need it too)
-      boolean reported = type == NormType.DEEP;
+      // a DEEP site deriving alpha or beta reports a missing or empty stack itself (its constants need it too)
+      boolean reported = type == NormType.DEEP && !(norm.isGiven("alpha") && norm.isGiven("beta"));
       if (stack == Stack.AUTO && n > 0 && m > 0) {
         if (!reported) {
           reporter.report(Diagnostic.LAYERS_STACK, site, norm.mirror(), null, ModelReader.describe(site), n, m);

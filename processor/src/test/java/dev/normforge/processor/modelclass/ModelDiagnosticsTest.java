@@ -29,6 +29,8 @@ class ModelDiagnosticsTest {
           + " | hidden = 8 | @Norm NormLayer site(int i); | @Norm NormLayer site(int i);",
       "normforge.layers.stack | site(int) is a per-layer site of a model with encoder and decoder layers (encoderLayers = 2, decoderLayers = 3)"
           + " | hidden = 8, encoderLayers = 2, decoderLayers = 3 | @Norm NormLayer site(int i); | @Norm NormLayer site(int i);",
+      "normforge.layers.stack | site(int) is a per-layer site of a model with encoder and decoder layers"
+          + " | hidden = 8, encoderLayers = 2, decoderLayers = 3 | @Norm(type = NormType.DEEP, alpha = 2, beta = 0.5) ResidualBlock site(int i); | ResidualBlock site(int i);",
       "normforge.deep.stack.empty | stack = DECODER, but the model has no decoder layers (decoderLayers = 0)"
           + " | hidden = 8, encoderLayers = 2 | @Norm(stack = Stack.DECODER) NormLayer site(int i); | stack = Stack.DECODER",
       "normforge.layer.parameter | but the parameter i of site(long) is a long"
