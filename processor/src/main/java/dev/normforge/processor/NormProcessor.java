@@ -1,6 +1,8 @@
 package dev.normforge.processor;
 
 import com.google.auto.service.AutoService;
+import dev.normforge.processor.emit.ModelDescription;
+import dev.normforge.processor.emit.ModelEmitter;
 import dev.normforge.processor.emit.RowNormEmitter;
 import dev.normforge.processor.emit.SourceWriter;
 import dev.normforge.processor.emit.SiteEmitter;
@@ -86,7 +88,8 @@ public final class NormProcessor extends AbstractProcessor {
       return;
     }
     try {
-      ModelSpec spec = new ModelReader(processingEnv.getElementUtils(), reporter).read(owner, sites);
+      ModelSpec spec = new ModelReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter)
+          .read(owner, sites);
       if (spec == null) {
         return;
       }
@@ -97,6 +100,10 @@ public final class NormProcessor extends AbstractProcessor {
         if (runtimeSized && SiteEmitter.hasRuntimeSizedForm(site)) {
           writer.write(spec.packageName(), RowNormEmitter.emitRuntimeSized(site), site.origin(), owner);
         }
+      }
+      if (spec.modelClass() != null) {
+        writer.write(spec.packageName(), ModelEmitter.emit(spec), spec.qualifiedName(), owner);
+        ModelDescription.write(processingEnv.getFiler(), spec, owner);
       }
     } catch (IOException e) {
       reporter.report(Diagnostic.INTERNAL, owner, "could not write a generated file: " + e.getMessage());

@@ -59,6 +59,10 @@ final class AnnotationValues {
     return value(name, Number.class).doubleValue();
   }
 
+  String stringValue(String name) {
+    return value(name, String.class);
+  }
+
   boolean booleanValue(String name) {
     return value(name, Boolean.class);
   }

@@ -5,12 +5,16 @@ import dev.normforge.annotations.NormType;
 import dev.normforge.annotations.Placement;
 import dev.normforge.annotations.Stack;
 import dev.normforge.processor.contract.RuntimeTypes;
+import dev.normforge.processor.model.ModelClassSpec;
 import dev.normforge.processor.model.ModelSpec;
 import dev.normforge.processor.model.RowNormRecipe;
+import dev.normforge.processor.model.SiteMember;
 import dev.normforge.processor.model.SiteSpec;
 import dev.normforge.runtime.DeepNet;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -21,6 +25,7 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 
 /**
  * Annotated elements -> a validated {@link ModelSpec}, or diagnostics. Reads every site of a model even
@@ -38,10 +43,12 @@ public final class ModelReader {
   public static final int MAX_LAYERS = 100_000;
 
   private final Elements elements;
+  private final Types types;
   private final Reporter reporter;
 
-  public ModelReader(Elements elements, Reporter reporter) {
+  public ModelReader(Elements elements, Types types, Reporter reporter) {
     this.elements = elements;
+    this.types = types;
     this.reporter = reporter;
   }
 
@@ -69,6 +76,8 @@ public final class ModelReader {
     String prefix = generatedPrefix(owner);
     List<SiteSpec> specs = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    MemberReader memberReader = new MemberReader(elements, reporter);
+    Map<Element, SiteMember> members = new LinkedHashMap<>();
     boolean broken = false;
     for (Element site : sites) {
       try {
@@ -77,6 +86,11 @@ public final class ModelReader {
           checkName(owner, site, spec, names);
           specs.add(spec);
         }
+        SiteMember member = memberReader.read(owner, model, site, spec, n, m);
+        if (member != null) {
+          memberReader.checkDuplicates(member, site);
+          members.put(site, member);
+        }
       } catch (AnnotationValues.Unreadable javacReportedIt) {
         broken = true;
       }
@@ -84,9 +98,14 @@ public final class ModelReader {
     if (broken || reporter.errorCount() > errorsBefore) {
       return null;
     }
+    ModelClassSpec modelClass = model == null ? null
+        : new ModelClassReader(elements, types, reporter).read(owner, model, members);
+    if (reporter.errorCount() > errorsBefore) {
+      return null;
+    }
     return new ModelSpec(
         elements.getPackageOf(owner).getQualifiedName().toString(),
-        owner.getQualifiedName().toString(), n, m, specs);
+        owner.getQualifiedName().toString(), n, m, specs, modelClass);
   }
 
   private void checkModelType(TypeElement owner, AnnotationValues model) {
@@ -193,7 +212,7 @@ public final class ModelReader {
       }
     }
     Stack stack = norm.enumValue("stack", Stack.class);
-    if (norm.isGiven("stack") && type != NormType.DEEP) {
+    if (norm.isGiven("stack") && type != NormType.DEEP && !MemberReader.isPerLayer(site)) {
       reporter.report(Diagnostic.DEEP_ONLY, site, norm.mirror(), norm.given("stack"), "stack", type);
     }
 
@@ -271,15 +290,13 @@ public final class ModelReader {
     return stack;
   }
 
-  /** The method's return type or the field's type; null (after an error) for any other element. */
+  /**
+   * The method's return type or the field's type; null (after an error) for any other element. A method's
+   * parameters make it a per-layer site, which {@link MemberReader} checks.
+   */
   private TypeMirror declaredType(Element site, AnnotationValues norm) {
     if (site.getKind() == ElementKind.METHOD) {
-      ExecutableElement method = (ExecutableElement) site;
-      if (method.getParameters().isEmpty()) {
-        return method.getReturnType();
-      }
-      reporter.report(Diagnostic.ELEMENT_KIND, site, norm.mirror(), null, "a method with parameters");
-      return null;
+      return ((ExecutableElement) site).getReturnType();
     }
     if (site.getKind() == ElementKind.FIELD) {
       return site.asType();
@@ -344,7 +361,7 @@ public final class ModelReader {
   }
 
   /** A type normforge generated in an earlier build (its source is still on the source path). */
-  private static boolean isOurs(TypeElement existing) {
+  static boolean isOurs(TypeElement existing) {
     return existing.getAnnotationMirrors().stream().anyMatch(a ->
         a.getAnnotationType().toString().equals("javax.annotation.processing.Generated")
             && a.getElementValues().values().stream()
@@ -360,8 +377,13 @@ public final class ModelReader {
     return sb.toString();
   }
 
-  private static String describe(Element site) {
-    return site.getSimpleName() + (site.getKind() == ElementKind.METHOD ? "()" : "");
+  /** How messages and javadoc name a site: {@code finalNorm()}, {@code attentionNorm(int)}, the field {@code bn}. */
+  static String describe(Element site) {
+    if (site instanceof ExecutableElement method) {
+      return site.getSimpleName() + method.getParameters().stream().map(p -> p.asType().toString())
+          .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    }
+    return site.getSimpleName().toString();
   }
 
   private static String capitalize(String name) {
