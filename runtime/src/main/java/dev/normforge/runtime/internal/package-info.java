@@ -3,7 +3,8 @@
  * dev.normforge.runtime.internal.RowNormLayer}, {@link dev.normforge.runtime.internal.PreNormBlock},
  * {@link dev.normforge.runtime.internal.PostNormBlock}, {@link dev.normforge.runtime.internal.BatchNormBase},
  * {@link dev.normforge.runtime.internal.BatchNormBlock}) and the helpers their kernels call ({@link
- * dev.normforge.runtime.internal.RowStats}, {@link dev.normforge.runtime.internal.Lanes}).
+ * dev.normforge.runtime.internal.RowStats}, {@link dev.normforge.runtime.internal.Lanes}), and the start-up
+ * check their constructors run first ({@link dev.normforge.runtime.internal.VectorApi}).
  *
  * <p><b>Not API.</b> These types are public only so that classes generated into the user's packages can
  * extend and call them (as {@code dagger.internal} is for Dagger's generated code). They may change in
