@@ -25,6 +25,8 @@ import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.TypeElement;
 
@@ -33,20 +35,22 @@ import javax.lang.model.element.TypeElement;
  * sites without one) it reads and validates the model ({@link ModelReader}), then writes one class per
  * site ({@link SiteEmitter}). A model with any error gets nothing written; the others still do. No
  * exception escapes to javac: anything unexpected is reported as an error on the element at hand.
+ *
+ * <p>It claims its annotations ({@link #process} returns true), so that {@code -Xlint:all -Werror} builds
+ * do not fail on javac's "No processor claimed any of these annotations": {@code @NormModel} and
+ * {@code @Norm} always, and {@code @Generated} in rounds where only classes it wrote carry it (another
+ * generator's {@code @Generated} stays unclaimed, for any processor that wants it). {@link LocalModelCheck}
+ * runs beside it and claims nothing.
  */
 @AutoService(Processor.class)
 public final class NormProcessor extends AbstractProcessor {
   /** Models already handled, by qualified name: each is read and written once per compilation. */
   private final Set<String> done = new HashSet<>();
 
-  /**
-   * Every annotation ("*"), not only ours: javac calls a processor only for rounds holding its annotations,
-   * and a {@code @NormModel} on a local class is invisible to it, so the processor must run anyway to
-   * report that model instead of ignoring it. It claims nothing (process returns false).
-   */
+  /** The two annotations of a model, and the {@code @Generated} that marks the classes written here. */
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of("*");
+    return Set.of(ModelReader.NORM_MODEL, ModelReader.NORM, SourceWriter.GENERATED.canonicalName());
   }
 
   /**
@@ -79,6 +83,38 @@ public final class NormProcessor extends AbstractProcessor {
       }
     } catch (RuntimeException | Error e) {
       reporter.report(Diagnostic.INTERNAL, null, stackTrace(e));
+    }
+    return ownsAll(annotations, round);
+  }
+
+  /**
+   * Whether every annotation of this round javac matched to this processor is its own: {@code @NormModel}
+   * and {@code @Norm} are; {@code @Generated} is when every element carrying it names this processor.
+   */
+  private boolean ownsAll(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    for (TypeElement annotation : annotations) {
+      if (annotation.getQualifiedName().contentEquals(SourceWriter.GENERATED.canonicalName())
+          && !round.getElementsAnnotatedWith(annotation).stream().allMatch(NormProcessor::generatedHere)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Whether {@code element}'s {@code @Generated} names this processor. */
+  private static boolean generatedHere(Element element) {
+    for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
+      TypeElement type = (TypeElement) mirror.getAnnotationType().asElement();
+      if (type.getQualifiedName().contentEquals(SourceWriter.GENERATED.canonicalName())) {
+        for (var entry : mirror.getElementValues().entrySet()) {
+          // value is a String[]: a list of annotation values
+          if (entry.getKey().getSimpleName().contentEquals("value")
+              && entry.getValue().getValue() instanceof List<?> names
+              && names.stream().anyMatch(n -> ((AnnotationValue) n).getValue().equals(NormProcessor.class.getName()))) {
+            return true;
+          }
+        }
+      }
     }
     return false;
   }
@@ -140,7 +176,7 @@ public final class NormProcessor extends AbstractProcessor {
     return models;
   }
 
-  private static String stackTrace(Throwable e) {
+  static String stackTrace(Throwable e) {
     StringWriter out = new StringWriter();
     e.printStackTrace(new PrintWriter(out));
     return out.toString();

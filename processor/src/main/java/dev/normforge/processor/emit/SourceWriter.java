@@ -15,7 +15,8 @@ import javax.lang.model.element.Element;
  */
 public final class SourceWriter {
   static final String GENERATOR = "dev.normforge.processor.NormProcessor";
-  private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  /** The annotation every generated type carries (SOURCE retention, in module {@code java.compiler}). */
+  public static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
   private final Filer filer;
 

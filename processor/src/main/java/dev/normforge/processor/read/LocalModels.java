@@ -7,8 +7,9 @@ import com.sun.source.tree.MethodTree;
 import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
-import java.util.HashSet;
+import java.util.Collections;
 import java.util.Set;
+import java.util.WeakHashMap;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.element.Element;
@@ -17,11 +18,15 @@ import javax.lang.model.element.TypeElement;
 /**
  * Finds {@code @NormModel} on local and anonymous classes. Annotation processing never visits those, so
  * without this scan such a model would be silently ignored; javac's tree API (when the compiler is javac)
- * lets us say so instead.
+ * lets us say so instead. Both processors scan the rounds they are called for ({@code NormProcessor} and
+ * {@code LocalModelCheck}: which of them javac calls first is not fixed); each source file is scanned once.
  */
 public final class LocalModels {
+  /** Files already scanned, of every compilation in this JVM: held weakly, by identity. */
+  private static final Set<CompilationUnitTree> SCANNED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
   private final Trees trees;
-  private final Set<CompilationUnitTree> scanned = new HashSet<>();
 
   private LocalModels(Trees trees) {
     this.trees = trees;
@@ -40,7 +45,7 @@ public final class LocalModels {
   public void report(RoundEnvironment round, Reporter reporter) {
     for (Element root : round.getRootElements()) {
       TreePath path = root instanceof TypeElement ? trees.getPath(root) : null;
-      if (path == null || !scanned.add(path.getCompilationUnit())) {
+      if (path == null || !SCANNED.add(path.getCompilationUnit())) {
         continue;
       }
       new TreePathScanner<Void, Integer>() {

@@ -90,6 +90,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private final RowJob mapJob;
 
   protected BatchNormBase(int hidden, double eps, double momentum, boolean affine, boolean bias) {
+    VectorApi.require();
     if (hidden <= 0) {
       throw new IllegalArgumentException("hidden must be > 0, got " + hidden);
     }

@@ -43,6 +43,7 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
 
   RowNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine, boolean bias,
       float initialWeight) {
+    VectorApi.require();
     this.hidden = hidden;
     this.eps = eps;
     this.alpha = alpha;

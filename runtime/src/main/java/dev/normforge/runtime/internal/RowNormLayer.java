@@ -41,6 +41,7 @@ public abstract class RowNormLayer implements NormLayer {
    */
   protected RowNormLayer(int hidden, double eps, boolean centered, boolean affine, boolean bias, float initialWeight,
       String suffix) {
+    VectorApi.require();
     this.hidden = hidden;
     this.eps = eps;
     this.centered = centered;
