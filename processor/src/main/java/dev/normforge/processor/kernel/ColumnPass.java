@@ -26,8 +26,8 @@ import javax.lang.model.element.Modifier;
  * <pre>
  * // comment
  * Arrays.fill(sum, 0, HIDDEN, 0f);
- * for (int t0 = r0; t0 &lt; r1; t0 += TILE_ROWS) {
- *   int t1 = Math.min(r1, t0 + TILE_ROWS);
+ * for (int t0 = r0, t1; t0 &lt; r1; t0 = t1) {
+ *   t1 = t0 + Math.min(TILE_ROWS, r1 - t0);                        // no overflow near Integer.MAX_VALUE
  *   int j = 0;
  *   for (; j &lt; UNROLLED_BOUND; j += UNROLLED_STEP) {
  *     var f0 = FloatVector.fromArray(SPECIES, f, j); ...             // per-feature values
@@ -142,8 +142,9 @@ public final class ColumnPass {
     for (Expr.Scalar s : broadcasts) {
       b.addStatement("var $L = $T.broadcast(SPECIES, $L)", s.vectorName(), Layout.FLOAT_VECTOR, s.name());
     }
-    b.beginControlFlow("for (int t0 = r0; t0 < r1; t0 += TILE_ROWS)");
-    b.addStatement("int t1 = Math.min(r1, t0 + TILE_ROWS)");
+    // t0 + TILE_ROWS would wrap for a row range ending near Integer.MAX_VALUE; r1 - t0 cannot
+    b.beginControlFlow("for (int t0 = r0, t1; t0 < r1; t0 = t1)");
+    b.addStatement("t1 = t0 + Math.min(TILE_ROWS, r1 - t0)");
     b.addStatement("int j = 0");
     if (wide != null) {
       b.add(wide);

@@ -20,6 +20,9 @@ public enum Diagnostic {
       "alpha = %s is invalid: the residual scale must be finite and > 0"),
   BETA(Kind.ERROR, "beta",
       "beta = %s is invalid: the initialisation gain must be finite and > 0"),
+  FLOAT(Kind.ERROR, "float",
+      "%s = %s does not fit a float, the precision the generated kernels compute in (there it would be %s): "
+          + "its magnitude must be at most 3.4028235E38 and, unless it is 0, at least 1.4E-45"),
   MOMENTUM(Kind.ERROR, "momentum",
       "momentum = %s is invalid: it must be in (0, 1] (PyTorch's default is 0.1)"),
   BATCH_ONLY(Kind.ERROR, "batch.only",

@@ -145,17 +145,23 @@ public final class ModelReader {
     double eps = norm.doubleValue("eps");
     if (!(eps >= 0) || Double.isInfinite(eps)) {
       reporter.report(Diagnostic.EPS, site, norm.mirror(), norm.given("eps"), eps);
+    } else if (!fitsFloat(eps)) {
+      reportFloat(site, norm, "eps", eps);
     } else if (eps == 0) {
       reporter.report(Diagnostic.EPS_ZERO, site, norm.mirror(), norm.given("eps"));
     }
     double alpha = norm.doubleValue("alpha");
     if (norm.isGiven("alpha") && !(alpha > 0 && alpha < Double.POSITIVE_INFINITY)) {
       reporter.report(Diagnostic.ALPHA, site, norm.mirror(), norm.given("alpha"), alpha);
+    } else if (norm.isGiven("alpha") && !fitsFloat(alpha)) {
+      reportFloat(site, norm, "alpha", alpha);
     }
     double beta = norm.doubleValue("beta");
     if (norm.isGiven("beta")) {
       if (!(beta > 0 && beta < Double.POSITIVE_INFINITY)) {
         reporter.report(Diagnostic.BETA, site, norm.mirror(), norm.given("beta"), beta);
+      } else if (!fitsFloat(beta)) {
+        reportFloat(site, norm, "beta", beta);
       } else if (placement == Placement.NONE && type != NormType.DEEP) {
         reporter.report(Diagnostic.BETA_NOT_BLOCK, site, norm.mirror(), norm.given("beta"));
       }
@@ -171,9 +177,11 @@ public final class ModelReader {
     boolean affine = norm.booleanValue("affine");
     double weightOffset = norm.doubleValue("weightOffset");
     if (norm.isGiven("weightOffset")) {
-      if (!Double.isFinite(weightOffset) || !Float.isFinite((float) weightOffset)) {
+      if (!Double.isFinite(weightOffset)) {
         reporter.report(Diagnostic.RANGE, site, norm.mirror(), norm.given("weightOffset"), "weightOffset",
             weightOffset, "a finite float");
+      } else if (!fitsFloat(weightOffset)) {
+        reportFloat(site, norm, "weightOffset", weightOffset);
       } else if (type == NormType.BATCH) {
         reporter.report(Diagnostic.ONLY_FOR, site, norm.mirror(), norm.given("weightOffset"), "weightOffset",
             "row norms (LAYER, RMS, DEEP)", "type = BATCH");
@@ -248,6 +256,19 @@ public final class ModelReader {
         affine, bias, momentum, derived,
         type == NormType.BATCH ? null
             : new RowNormRecipe(type != NormType.RMS, affine, bias, affine ? weightOffset : 0, partial));
+  }
+
+  /**
+   * Whether a finite {@code value} survives the conversion to float that generated code applies to it:
+   * no overflow to infinity, and no nonzero value rounded to 0.
+   */
+  static boolean fitsFloat(double value) {
+    float f = (float) value;
+    return Float.isFinite(f) && (f != 0 || value == 0);
+  }
+
+  private void reportFloat(Element site, AnnotationValues norm, String name, double value) {
+    reporter.report(Diagnostic.FLOAT, site, norm.mirror(), norm.given(name), name, value, (float) value);
   }
 
   private Stack resolveStack(Element site, AnnotationValues norm, Stack stack, int n, int m) {

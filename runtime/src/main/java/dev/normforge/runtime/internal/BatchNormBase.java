@@ -233,7 +233,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
    * the totals in chunk order afterwards: the same additions in the same order for any thread count.
    */
   private void reduce(float[] x, int xOff, int rows, float[] center, boolean gradient, float[] dy, int dyOff) {
-    int blocks = (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    int blocks = RowChunks.units(rows, CHUNK_ROWS);
     int chunks = Math.min(RowChunks.count(rows, hidden), blocks);
     if (chunks > parts.length) {
       float[][][] p = Arrays.copyOf(parts, chunks);
@@ -276,8 +276,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
     Arrays.fill(s1, 0);
     Arrays.fill(s2, 0);
     Arrays.fill(s3, 0);
-    for (int b0 = r0; b0 < r1; b0 += CHUNK_ROWS) {
-      int b1 = Math.min(r1, b0 + CHUNK_ROWS);
+    for (int b0 = r0, b1; b0 < r1; b0 = b1) {
+      b1 = RowChunks.blockEnd(b0, r1, CHUNK_ROWS);
       if (gradient) {
         gradientSumsRows(x, xOff, dy, dyOff, b0, b1, center, p1, p2, p3);
       } else {
