@@ -2,6 +2,9 @@ package dev.example;
 
 import dev.normforge.runtime.internal.BatchNormBase;
 import dev.normforge.runtime.internal.BatchNormBlock;
+import java.lang.Float;
+import java.lang.Math;
+import java.lang.Override;
 import java.util.Arrays;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;

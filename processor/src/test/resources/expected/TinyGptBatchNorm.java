@@ -1,6 +1,9 @@
 package dev.example;
 
 import dev.normforge.runtime.internal.BatchNormBase;
+import java.lang.Float;
+import java.lang.Math;
+import java.lang.Override;
 import java.util.Arrays;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
