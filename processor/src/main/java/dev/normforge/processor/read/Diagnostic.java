@@ -72,6 +72,17 @@ public enum Diagnostic {
       "the generated class %s would clash with %s: rename this site"),
   NAME_EXISTS(Kind.ERROR, "name.exists",
       "the generated class %s would replace the existing type %s: rename this site or that type"),
+  NAME_TAKEN(Kind.ERROR, "name.taken",
+      "the generated class %s is also the class generated for %s (another model of this build): rename one of the two sites"),
+  NAME_LONG(Kind.ERROR, "name.long",
+      "the generated class name %s... is %d bytes long in UTF-8, more than the %d a class file name may have here "
+          + "(file systems allow 255 bytes, and nested classes add to it): shorten the site's or the model's name"),
+  UNRESOLVED(Kind.ERROR, "unresolved",
+      "an annotation value of %s could not be resolved by the last round of processing (a constant of a class that "
+          + "no processor generated, or an error javac reports beside this one): nothing was generated for it"),
+  SITE_LOCAL(Kind.ERROR, "site.local",
+      "@Norm on a member of a local or anonymous class is never seen by annotation processing: declare the site in "
+          + "a top-level or member type"),
   INTERNAL(Kind.ERROR, "internal",
       "normforge failed on this element (a bug; please report it with this message): %s");
 

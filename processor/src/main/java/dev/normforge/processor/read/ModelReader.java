@@ -34,6 +34,12 @@ public final class ModelReader {
   /** Largest accepted hidden size: larger is surely a typo (a row of 4 MiB). */
   public static final int MAX_HIDDEN = 1 << 20;
 
+  /**
+   * Longest generated class name, in UTF-8 bytes: file systems allow 255 per file name, and the class files
+   * of nested classes ({@code Name$Norm2.class}) and the {@code RuntimeSized} variant add to it.
+   */
+  public static final int MAX_NAME_BYTES = 200;
+
   /** Largest accepted layer count (DeepNet went to 1,000; this leaves room). */
   public static final int MAX_LAYERS = 100_000;
 
@@ -43,6 +49,18 @@ public final class ModelReader {
   public ModelReader(Elements elements, Reporter reporter) {
     this.elements = elements;
     this.reporter = reporter;
+  }
+
+  /**
+   * Whether javac has resolved every annotation value of the model {@code owner} and its {@code sites}. One
+   * that names a constant of a class generated in this build resolves only in a later round: the caller
+   * retries the model then (reading it now would drop the site or misread the value).
+   */
+  public static boolean resolved(TypeElement owner, List<? extends Element> sites, Elements elements) {
+    if (!AnnotationValues.resolved(owner, NORM_MODEL, elements)) {
+      return false;
+    }
+    return sites.stream().allMatch(site -> AnnotationValues.resolved(site, NORM, elements));
   }
 
   /**
@@ -294,6 +312,16 @@ public final class ModelReader {
 
   /** The method's return type or the field's type; null (after an error) for any other element. */
   private TypeMirror declaredType(Element site, AnnotationValues norm) {
+    Element component = recordComponent(site);
+    if (component != null) {
+      // @Norm on a record component lands on its field and its accessor: one error, on the field
+      if (site.getKind() == ElementKind.FIELD) {
+        reporter.report(Diagnostic.ELEMENT_KIND, site, norm.mirror(), null, "the record component "
+            + site.getSimpleName() + " (it would make both its field and its accessor a site): declare "
+            + site.getSimpleName() + "() as a method of the record, or of an interface, instead");
+      }
+      return null;
+    }
     if (site.getKind() == ElementKind.METHOD) {
       ExecutableElement method = (ExecutableElement) site;
       if (method.getParameters().isEmpty()) {
@@ -306,6 +334,28 @@ public final class ModelReader {
       return site.asType();
     }
     reporter.report(Diagnostic.ELEMENT_KIND, site, norm.mirror(), null, "a " + site.getKind().toString().toLowerCase());
+    return null;
+  }
+
+  /**
+   * The record component {@code site} stands for when it carries {@code @Norm} only because the component
+   * does (its field, or an accessor whose field has it too); null otherwise.
+   */
+  private static Element recordComponent(Element site) {
+    if (!(site.getEnclosingElement() instanceof TypeElement owner) || owner.getKind() != ElementKind.RECORD) {
+      return null;
+    }
+    for (var component : owner.getRecordComponents()) {
+      if (site.getKind() == ElementKind.FIELD && !site.getModifiers().contains(Modifier.STATIC)
+          && component.getSimpleName().equals(site.getSimpleName())) {
+        return component;
+      }
+      if (site.equals(component.getAccessor()) && owner.getEnclosedElements().stream().anyMatch(e ->
+          e.getKind() == ElementKind.FIELD && e.getSimpleName().equals(site.getSimpleName())
+              && e.getAnnotationMirrors().stream().anyMatch(m -> m.getAnnotationType().asElement().toString().equals(NORM)))) {
+        return component;
+      }
+    }
     return null;
   }
 
@@ -354,6 +404,10 @@ public final class ModelReader {
   private void checkName(TypeElement owner, Element site, SiteSpec spec, List<String> names) {
     String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
     String qualified = pkg.isEmpty() ? spec.className() : pkg + "." + spec.className();
+    int bytes = spec.className().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      reporter.report(Diagnostic.NAME_LONG, site, spec.className().substring(0, 40), bytes, MAX_NAME_BYTES);
+    }
     int earlier = names.indexOf(spec.className());
     TypeElement existing = elements.getTypeElement(qualified);
     if (earlier >= 0) {
