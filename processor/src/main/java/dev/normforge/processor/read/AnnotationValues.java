@@ -54,7 +54,8 @@ final class AnnotationValues {
         case INT -> raw instanceof Integer;
         case DOUBLE -> raw instanceof Double;
         case BOOLEAN -> raw instanceof Boolean;
-        case DECLARED -> raw instanceof VariableElement || raw instanceof String;
+        case DECLARED -> raw instanceof VariableElement || raw instanceof String
+            || (raw instanceof javax.lang.model.type.TypeMirror t && t.getKind() != javax.lang.model.type.TypeKind.ERROR);
         default -> raw != null;
       };
       if (!ok) {
