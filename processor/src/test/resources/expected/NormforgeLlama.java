@@ -5,6 +5,8 @@ import dev.normforge.runtime.NormModule;
 import dev.normforge.runtime.StateDict;
 import dev.normforge.runtime.internal.LayerIndex;
 import dev.normforge.runtime.internal.ModelTensors;
+import java.lang.Override;
+import java.lang.String;
 import javax.annotation.processing.Generated;
 
 /**

@@ -6,6 +6,8 @@ import dev.normforge.runtime.NormModule;
 import dev.normforge.runtime.ResidualBlock;
 import dev.normforge.runtime.StateDict;
 import dev.normforge.runtime.internal.ModelTensors;
+import java.lang.Override;
+import java.lang.String;
 import javax.annotation.processing.Generated;
 
 /**

@@ -1,6 +1,9 @@
 package dev.example;
 
 import dev.normforge.runtime.internal.BatchNormBase;
+import java.lang.Float;
+import java.lang.Math;
+import java.lang.Override;
 import java.util.Arrays;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
@@ -124,8 +127,8 @@ public final class TinyGptBatchNorm extends BatchNormBase {
     void sumRows(float[] x, int xOff, int r0, int r1, float[] sum) {
       // Σx per feature
       Arrays.fill(sum, 0, HIDDEN, 0f);
-      for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-        int t1 = Math.min(r1, t0 + TILE_ROWS);
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j), s1 = FloatVector.fromArray(SPECIES, sum, j + LANES), s2 = FloatVector.fromArray(SPECIES, sum, j + 2 * LANES), s3 = FloatVector.fromArray(SPECIES, sum, j + 3 * LANES);
@@ -164,8 +167,8 @@ public final class TinyGptBatchNorm extends BatchNormBase {
       // Σd and Σd² per feature, d = x - shift: around a shift near the data, the variance Σd²/n - (Σd/n)² keeps its digits when the mean dwarfs the spread
       Arrays.fill(sum, 0, HIDDEN, 0f);
       Arrays.fill(sumSq, 0, HIDDEN, 0f);
-      for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-        int t1 = Math.min(r1, t0 + TILE_ROWS);
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j), sh1 = FloatVector.fromArray(SPECIES, shift, j + LANES), sh2 = FloatVector.fromArray(SPECIES, shift, j + 2 * LANES), sh3 = FloatVector.fromArray(SPECIES, shift, j + 3 * LANES);
@@ -227,8 +230,8 @@ public final class TinyGptBatchNorm extends BatchNormBase {
     void normalizeRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1, float[] shift,
         float[] scale, float[] offset) {
       // y = (x - shift)·scale + offset, per feature
-      for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-        int t1 = Math.min(r1, t0 + TILE_ROWS);
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
         int j = 0;
         for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
           FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j), sh1 = FloatVector.fromArray(SPECIES, shift, j + LANES), sh2 = FloatVector.fromArray(SPECIES, shift, j + 2 * LANES), sh3 = FloatVector.fromArray(SPECIES, shift, j + 3 * LANES);
@@ -272,8 +275,8 @@ public final class TinyGptBatchNorm extends BatchNormBase {
       Arrays.fill(sumDy, 0, HIDDEN, 0f);
       Arrays.fill(sumDyXc, 0, HIDDEN, 0f);
       Arrays.fill(sumXc, 0, HIDDEN, 0f);
-      for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-        int t1 = Math.min(r1, t0 + TILE_ROWS);
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
         int j = 0;
         for (; j < PAIR_BOUND; j += PAIR_STEP) {
           FloatVector m0 = FloatVector.fromArray(SPECIES, center, j), m1 = FloatVector.fromArray(SPECIES, center, j + LANES);
@@ -343,8 +346,8 @@ public final class TinyGptBatchNorm extends BatchNormBase {
     void backwardRows(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int r0,
         int r1, float[] center, float[] coefA, float[] coefB, float[] coefC) {
       // dx = (dy + b·(x - center) + c)·a, per feature
-      for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-        int t1 = Math.min(r1, t0 + TILE_ROWS);
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
         int j = 0;
         for (; j < PAIR_BOUND; j += PAIR_STEP) {
           FloatVector m0 = FloatVector.fromArray(SPECIES, center, j), m1 = FloatVector.fromArray(SPECIES, center, j + LANES);

@@ -3,6 +3,9 @@ package dev.example;
 import dev.normforge.runtime.internal.Lanes;
 import dev.normforge.runtime.internal.PreNormBlock;
 import dev.normforge.runtime.internal.RowStats;
+import java.lang.Float;
+import java.lang.Math;
+import java.lang.Override;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -165,39 +168,39 @@ public final class TinyGptPreBlock extends PreNormBlock {
         int yo = yOff + r * HIDDEN;
         float m = x0 + sum / HIDDEN;
         // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
-        float dev, devSq;
+        float devSum, devSq;
         {
           FloatVector zero = FloatVector.zero(SPECIES);
-          FloatVector dev0 = zero, dev1 = zero, dev2 = zero, dev3 = zero;
+          FloatVector devSum0 = zero, devSum1 = zero, devSum2 = zero, devSum3 = zero;
           FloatVector devSq0 = zero, devSq1 = zero, devSq2 = zero, devSq3 = zero;
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
             var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
-            dev0 = dev0.add(d0);
+            devSum0 = devSum0.add(d0);
             devSq0 = d0.fma(d0, devSq0);
             var d1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m);
-            dev1 = dev1.add(d1);
+            devSum1 = devSum1.add(d1);
             devSq1 = d1.fma(d1, devSq1);
             var d2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m);
-            dev2 = dev2.add(d2);
+            devSum2 = devSum2.add(d2);
             devSq2 = d2.fma(d2, devSq2);
             var d3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m);
-            dev3 = dev3.add(d3);
+            devSum3 = devSum3.add(d3);
             devSq3 = d3.fma(d3, devSq3);
           }
           for (; j < VECTOR_BOUND; j += LANES) {
             var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
-            dev0 = dev0.add(d0);
+            devSum0 = devSum0.add(d0);
             devSq0 = d0.fma(d0, devSq0);
           }
-          FloatVector devV = dev0.add(dev1).add(dev2.add(dev3));
-          if (LANES > 32) devV = devV.add(devV.rearrange(Lanes.SWAP_32));
-          if (LANES > 16) devV = devV.add(devV.rearrange(Lanes.SWAP_16));
-          if (LANES > 8) devV = devV.add(devV.rearrange(Lanes.SWAP_8));
-          if (LANES > 4) devV = devV.add(devV.rearrange(Lanes.SWAP_4));
-          if (LANES > 2) devV = devV.add(devV.rearrange(Lanes.SWAP_2));
-          if (LANES > 1) devV = devV.add(devV.rearrange(Lanes.SWAP_1));
-          dev = devV.lane(0);
+          FloatVector devSumV = devSum0.add(devSum1).add(devSum2.add(devSum3));
+          if (LANES > 32) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_32));
+          if (LANES > 16) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_16));
+          if (LANES > 8) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_8));
+          if (LANES > 4) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_4));
+          if (LANES > 2) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_2));
+          if (LANES > 1) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_1));
+          devSum = devSumV.lane(0);
           FloatVector devSqV = devSq0.add(devSq1).add(devSq2.add(devSq3));
           if (LANES > 32) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_32));
           if (LANES > 16) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_16));
@@ -208,11 +211,11 @@ public final class TinyGptPreBlock extends PreNormBlock {
           devSq = devSqV.lane(0);
           for (; j < HIDDEN; j++) {
             float d = x[xo + j] - m;
-            dev += d;
+            devSum += d;
             devSq = Math.fma(d, d, devSq);
           }
         }
-        float shift = dev / HIDDEN;
+        float shift = devSum / HIDDEN;
         float rs;
         if (devSq > MIN_SAFE_SUM && devSq < MAX_SAFE_SUM) {
           rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / HIDDEN - (double) shift * shift) + EPS));

@@ -4,6 +4,9 @@ import dev.normforge.runtime.internal.Lanes;
 import dev.normforge.runtime.internal.RowNormLayer;
 import dev.normforge.runtime.internal.RowStats;
 import dev.normforge.runtime.internal.SandwichNormBlock;
+import java.lang.Float;
+import java.lang.Math;
+import java.lang.Override;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -12,7 +15,7 @@ import jdk.incubator.vector.VectorSpecies;
  * A fused residual block, Sandwich-LN, over rows of 100 features, specialized for that size (Vector API).
  *
  * <p>Forward: {@code out = alpha·x + norm2(F(norm(x)))}, with {@code norm} = LayerNorm ({@code (s - mean)·rstd·weight + bias}).
- * {@code norm2} is a second, independent norm of the same configuration (the nested {@code PostNorm},
+ * {@code norm2} is a second, independent norm of the same configuration (the nested {@code Norm2},
  * parameters {@code weight2} and {@code bias2}). {@code h = norm(x)}, {@code F(h)} and norm2's statistics
  * are kept in the workspace; backward runs norm2's backward, {@code F.backward}, then writes
  * {@code dx = norm'(x)ᵀ·dh + alpha·dout} in one pass per row.
@@ -51,7 +54,7 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
    * A new block whose norms have weight 1.0 and bias 0 and zero gradients.
    */
   public TinyGptSandwichBlock() {
-    super(new PostNorm(), HIDDEN, EPS, ALPHA, BETA, true, true, true, 1.0f);
+    super(new Norm2(), HIDDEN, EPS, ALPHA, BETA, true, true, true, 1.0f);
     this.kernels = new Kernels();
   }
 
@@ -168,39 +171,39 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
         int yo = yOff + r * HIDDEN;
         float m = x0 + sum / HIDDEN;
         // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
-        float dev, devSq;
+        float devSum, devSq;
         {
           FloatVector zero = FloatVector.zero(SPECIES);
-          FloatVector dev0 = zero, dev1 = zero, dev2 = zero, dev3 = zero;
+          FloatVector devSum0 = zero, devSum1 = zero, devSum2 = zero, devSum3 = zero;
           FloatVector devSq0 = zero, devSq1 = zero, devSq2 = zero, devSq3 = zero;
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
             var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
-            dev0 = dev0.add(d0);
+            devSum0 = devSum0.add(d0);
             devSq0 = d0.fma(d0, devSq0);
             var d1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m);
-            dev1 = dev1.add(d1);
+            devSum1 = devSum1.add(d1);
             devSq1 = d1.fma(d1, devSq1);
             var d2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m);
-            dev2 = dev2.add(d2);
+            devSum2 = devSum2.add(d2);
             devSq2 = d2.fma(d2, devSq2);
             var d3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m);
-            dev3 = dev3.add(d3);
+            devSum3 = devSum3.add(d3);
             devSq3 = d3.fma(d3, devSq3);
           }
           for (; j < VECTOR_BOUND; j += LANES) {
             var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
-            dev0 = dev0.add(d0);
+            devSum0 = devSum0.add(d0);
             devSq0 = d0.fma(d0, devSq0);
           }
-          FloatVector devV = dev0.add(dev1).add(dev2.add(dev3));
-          if (LANES > 32) devV = devV.add(devV.rearrange(Lanes.SWAP_32));
-          if (LANES > 16) devV = devV.add(devV.rearrange(Lanes.SWAP_16));
-          if (LANES > 8) devV = devV.add(devV.rearrange(Lanes.SWAP_8));
-          if (LANES > 4) devV = devV.add(devV.rearrange(Lanes.SWAP_4));
-          if (LANES > 2) devV = devV.add(devV.rearrange(Lanes.SWAP_2));
-          if (LANES > 1) devV = devV.add(devV.rearrange(Lanes.SWAP_1));
-          dev = devV.lane(0);
+          FloatVector devSumV = devSum0.add(devSum1).add(devSum2.add(devSum3));
+          if (LANES > 32) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_32));
+          if (LANES > 16) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_16));
+          if (LANES > 8) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_8));
+          if (LANES > 4) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_4));
+          if (LANES > 2) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_2));
+          if (LANES > 1) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_1));
+          devSum = devSumV.lane(0);
           FloatVector devSqV = devSq0.add(devSq1).add(devSq2.add(devSq3));
           if (LANES > 32) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_32));
           if (LANES > 16) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_16));
@@ -211,11 +214,11 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
           devSq = devSqV.lane(0);
           for (; j < HIDDEN; j++) {
             float d = x[xo + j] - m;
-            dev += d;
+            devSum += d;
             devSq = Math.fma(d, d, devSq);
           }
         }
-        float shift = dev / HIDDEN;
+        float shift = devSum / HIDDEN;
         float rs;
         if (devSq > MIN_SAFE_SUM && devSq < MAX_SAFE_SUM) {
           rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / HIDDEN - (double) shift * shift) + EPS));
@@ -435,10 +438,10 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
   /**
    * The second norm, {@code norm2}, applied to the sublayer's output: its parameters are {@code weight2} and {@code bias2}.
    */
-  private static final class PostNorm extends RowNormLayer {
+  private static final class Norm2 extends RowNormLayer {
     private final Kernels kernels;
 
-    PostNorm() {
+    Norm2() {
       super(HIDDEN, EPS, true, true, true, 1.0f, "2");
       this.kernels = new Kernels();
     }
@@ -545,39 +548,39 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
           int yo = yOff + r * HIDDEN;
           float m = x0 + sum / HIDDEN;
           // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
-          float dev, devSq;
+          float devSum, devSq;
           {
             FloatVector zero = FloatVector.zero(SPECIES);
-            FloatVector dev0 = zero, dev1 = zero, dev2 = zero, dev3 = zero;
+            FloatVector devSum0 = zero, devSum1 = zero, devSum2 = zero, devSum3 = zero;
             FloatVector devSq0 = zero, devSq1 = zero, devSq2 = zero, devSq3 = zero;
             int j = 0;
             for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
               var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
-              dev0 = dev0.add(d0);
+              devSum0 = devSum0.add(d0);
               devSq0 = d0.fma(d0, devSq0);
               var d1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m);
-              dev1 = dev1.add(d1);
+              devSum1 = devSum1.add(d1);
               devSq1 = d1.fma(d1, devSq1);
               var d2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m);
-              dev2 = dev2.add(d2);
+              devSum2 = devSum2.add(d2);
               devSq2 = d2.fma(d2, devSq2);
               var d3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m);
-              dev3 = dev3.add(d3);
+              devSum3 = devSum3.add(d3);
               devSq3 = d3.fma(d3, devSq3);
             }
             for (; j < VECTOR_BOUND; j += LANES) {
               var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m);
-              dev0 = dev0.add(d0);
+              devSum0 = devSum0.add(d0);
               devSq0 = d0.fma(d0, devSq0);
             }
-            FloatVector devV = dev0.add(dev1).add(dev2.add(dev3));
-            if (LANES > 32) devV = devV.add(devV.rearrange(Lanes.SWAP_32));
-            if (LANES > 16) devV = devV.add(devV.rearrange(Lanes.SWAP_16));
-            if (LANES > 8) devV = devV.add(devV.rearrange(Lanes.SWAP_8));
-            if (LANES > 4) devV = devV.add(devV.rearrange(Lanes.SWAP_4));
-            if (LANES > 2) devV = devV.add(devV.rearrange(Lanes.SWAP_2));
-            if (LANES > 1) devV = devV.add(devV.rearrange(Lanes.SWAP_1));
-            dev = devV.lane(0);
+            FloatVector devSumV = devSum0.add(devSum1).add(devSum2.add(devSum3));
+            if (LANES > 32) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_32));
+            if (LANES > 16) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_16));
+            if (LANES > 8) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_8));
+            if (LANES > 4) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_4));
+            if (LANES > 2) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_2));
+            if (LANES > 1) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_1));
+            devSum = devSumV.lane(0);
             FloatVector devSqV = devSq0.add(devSq1).add(devSq2.add(devSq3));
             if (LANES > 32) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_32));
             if (LANES > 16) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_16));
@@ -588,11 +591,11 @@ public final class TinyGptSandwichBlock extends SandwichNormBlock {
             devSq = devSqV.lane(0);
             for (; j < HIDDEN; j++) {
               float d = x[xo + j] - m;
-              dev += d;
+              devSum += d;
               devSq = Math.fma(d, d, devSq);
             }
           }
-          float shift = dev / HIDDEN;
+          float shift = devSum / HIDDEN;
           float rs;
           if (devSq > MIN_SAFE_SUM && devSq < MAX_SAFE_SUM) {
             rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / HIDDEN - (double) shift * shift) + EPS));

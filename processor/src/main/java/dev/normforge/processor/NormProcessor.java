@@ -9,6 +9,7 @@ import dev.normforge.processor.emit.SiteEmitter;
 import dev.normforge.processor.model.ModelSpec;
 import dev.normforge.processor.model.SiteSpec;
 import dev.normforge.processor.read.Diagnostic;
+import dev.normforge.processor.read.GeneratedNames;
 import dev.normforge.processor.read.LocalModels;
 import dev.normforge.processor.read.ModelReader;
 import dev.normforge.processor.read.Reporter;
@@ -18,6 +19,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -46,6 +48,13 @@ import javax.lang.model.element.TypeElement;
 public final class NormProcessor extends AbstractProcessor {
   /** Models already handled, by qualified name: each is read and written once per compilation. */
   private final Set<String> done = new HashSet<>();
+  /**
+   * Models with an annotation value javac could not resolve yet (a constant of a class generated in this
+   * build), by qualified name: retried each round with the round's fresh elements, reported at the last.
+   */
+  private final Set<String> deferred = new LinkedHashSet<>();
+  /** Every class generated in this compilation, across models and rounds. */
+  private final GeneratedNames generated = new GeneratedNames();
 
   /** The two annotations of a model, and the {@code @Generated} that marks the classes written here. */
   @Override
@@ -78,8 +87,16 @@ public final class NormProcessor extends AbstractProcessor {
       if (locals != null) {
         locals.report(round, reporter);
       }
-      for (Map.Entry<TypeElement, List<Element>> model : modelsOf(round).entrySet()) {
+      Map<TypeElement, List<Element>> models = modelsOf(round);
+      retryDeferred(models);
+      for (Map.Entry<TypeElement, List<Element>> model : models.entrySet()) {
         processModel(model.getKey(), model.getValue(), reporter);
+      }
+      if (round.processingOver()) {
+        for (String name : deferred) {
+          reporter.report(Diagnostic.UNRESOLVED, processingEnv.getElementUtils().getTypeElement(name), name);
+        }
+        deferred.clear();
       }
     } catch (RuntimeException | Error e) {
       reporter.report(Diagnostic.INTERNAL, null, stackTrace(e));
@@ -120,17 +137,27 @@ public final class NormProcessor extends AbstractProcessor {
   }
 
   private void processModel(TypeElement owner, List<Element> sites, Reporter reporter) {
-    if (!done.add(owner.getQualifiedName().toString())) {
+    String name = owner.getQualifiedName().toString();
+    if (done.contains(name)) {
       return;
     }
+    if (!ModelReader.resolved(owner, sites, processingEnv.getElementUtils())) {
+      deferred.add(name);
+      return;
+    }
+    deferred.remove(name);
+    done.add(name);
     try {
       ModelSpec spec = new ModelReader(processingEnv.getElementUtils(), processingEnv.getTypeUtils(), reporter)
           .read(owner, sites);
       if (spec == null) {
         return;
       }
-      SourceWriter writer = new SourceWriter(processingEnv.getFiler());
       boolean runtimeSized = Boolean.parseBoolean(processingEnv.getOptions().get(RUNTIME_SIZED));
+      if (!claimNames(spec, owner, sites, runtimeSized, reporter)) {
+        return;
+      }
+      SourceWriter writer = new SourceWriter(processingEnv.getFiler());
       for (SiteSpec site : spec.sites()) {
         writer.write(spec.packageName(), SiteEmitter.emit(site), site.origin(), owner);
         if (runtimeSized && SiteEmitter.hasRuntimeSizedForm(site)) {
@@ -145,6 +172,43 @@ public final class NormProcessor extends AbstractProcessor {
       reporter.report(Diagnostic.INTERNAL, owner, "could not write a generated file: " + e.getMessage());
     } catch (RuntimeException | Error e) {
       reporter.report(Diagnostic.INTERNAL, owner, stackTrace(e));
+    }
+  }
+
+  /**
+   * Takes the names of every class {@code spec} generates ({@link GeneratedNames}); false, after errors at
+   * the sites involved, when one is taken by another model of this build. A model read without errors has
+   * one spec per site, in source order.
+   */
+  private boolean claimNames(ModelSpec spec, TypeElement owner, List<Element> sites, boolean runtimeSized,
+      Reporter reporter) {
+    boolean free = true;
+    for (int i = 0; i < spec.sites().size(); i++) {
+      SiteSpec site = spec.sites().get(i);
+      String qualified = spec.packageName().isEmpty() ? site.className() : spec.packageName() + "." + site.className();
+      Element at = sites.size() == spec.sites().size() ? sites.get(i) : null;
+      free &= generated.claim(qualified, at, site.origin(), reporter);
+      if (runtimeSized && SiteEmitter.hasRuntimeSizedForm(site)) {
+        free &= generated.claim(qualified + "RuntimeSized", at, site.origin(), reporter);
+      }
+    }
+    if (spec.modelClass() != null) {
+      String prefix = spec.packageName().isEmpty() ? "" : spec.packageName() + ".";
+      free &= generated.claim(prefix + spec.modelClass().className(), owner, spec.qualifiedName(), reporter);
+    }
+    return free;
+  }
+
+  /** Adds the deferred models, as this round's elements, with their sites. */
+  private void retryDeferred(Map<TypeElement, List<Element>> models) {
+    for (String name : deferred) {
+      TypeElement model = processingEnv.getElementUtils().getTypeElement(name);
+      if (model != null && !models.containsKey(model)) {
+        models.put(model, model.getEnclosedElements().stream()
+            .filter(e -> e.getAnnotationMirrors().stream().anyMatch(m ->
+                ((TypeElement) m.getAnnotationType().asElement()).getQualifiedName().contentEquals(ModelReader.NORM)))
+            .map(Element.class::cast).toList());
+      }
     }
   }
 

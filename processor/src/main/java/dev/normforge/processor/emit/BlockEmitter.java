@@ -47,7 +47,7 @@ public final class BlockEmitter {
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("A new block whose norm$L $L and zero gradients.\n", sandwich ? "s have" : " has",
             RowNormEmitter.initialValues(recipe))
-        .addStatement("super($LHIDDEN, EPS, ALPHA, BETA, $L, $L, $L, $Lf)", sandwich ? "new PostNorm(), " : "",
+        .addStatement("super($LHIDDEN, EPS, ALPHA, BETA, $L, $L, $L, $Lf)", sandwich ? "new " + SECOND_NORM + "(), " : "",
             recipe.centered(), recipe.weight(), recipe.bias(), recipe.initialWeight())
         .addCode(KernelsClass.create(""))
         .build());
@@ -63,12 +63,19 @@ public final class BlockEmitter {
     }
     kernels.addTo(type);
     if (sandwich) {
-      type.addType(RowNormEmitter.nested("PostNorm", site, "2",
+      type.addType(RowNormEmitter.nested(SECOND_NORM, site, "2",
           "The second norm, {@code norm2}, applied to the sublayer's output: its parameters are {@code weight2} "
               + "and {@code bias2}.").build());
     }
     return type;
   }
+
+  /**
+   * The nested class of a Sandwich block's second norm. Its only capital is the first letter, so no
+   * generated class (a model name followed by a capitalized site name) can be called so, and it can
+   * never be the enclosing class's own name.
+   */
+  static final String SECOND_NORM = "Norm2";
 
   /** The block's javadoc: its placement's formula and passes, then the configuration. */
   private static CodeBlock javadoc(SiteSpec site) {
@@ -85,7 +92,7 @@ public final class BlockEmitter {
                 : pre ? "out = alpha·x + F(norm(x))" : "out = norm(alpha·x + F(x))", norm,
             site.rowNorm().outputFormula("s"));
     if (site.placement() == Placement.SANDWICH) {
-      b.add("{@code norm2} is a second, independent norm of the same configuration (the nested {@code PostNorm},\n")
+      b.add("{@code norm2} is a second, independent norm of the same configuration (the nested {@code $L},\n", SECOND_NORM)
           .add("parameters {@code weight2} and {@code bias2}). {@code h = norm(x)}, {@code F(h)} and norm2's statistics\n")
           .add("are kept in the workspace; backward runs norm2's backward, {@code F.backward}, then writes\n")
           .add("{@code dx = norm'(x)ᵀ·dh + alpha·dout} in one pass per row.\n\n");

@@ -31,7 +31,9 @@ public final class SourceWriter {
         .addMember("comments", "$S", "from " + origin)
         .build());
     return JavaFile.builder(packageName, type.build())
-        .skipJavaLangImports(true)
+        // java.lang types (Math, Float, Override) imported by name: a single-type import wins over any type of
+        // the same simple name in the model's package, which the implicit java.lang.* import would not
+        .skipJavaLangImports(false)
         .indent("  ")
         .build();
   }

@@ -123,7 +123,7 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
    */
   public CodeBlock firstShift(Expr in, String prefix) {
     return centered
-        ? CodeBlock.builder().addStatement("float $L = $L", named(prefix, "x0"), in.scalarForm("0")).build()
+        ? CodeBlock.builder().addStatement("float $L = $L", named(prefix, "x0"), Expr.code(in.scalarForm("0"))).build()
         : CodeBlock.of("");
   }
 
@@ -160,11 +160,13 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
       b.addStatement("float m = x0 + sum / $L", n);
       Pass p = Pass.of("pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)");
       Expr d = p.let("d", Expr.load(src, so).sub(scalar("m")));
-      b.add(p.sum("dev", d).sum("devSq", d.mul(d)).code(layout));
-      b.addStatement("float shift = dev / $L", n);
+      // not "dev": a local of that name would hide the package dev.* that fully qualified names start with
+      b.add(p.sum("devSum", d).sum("devSq", d.mul(d)).code(layout));
+      b.addStatement("float shift = devSum / $L", n);
       b.addStatement("float rs");
       b.beginControlFlow("if (devSq > MIN_SAFE_SUM && devSq < MAX_SAFE_SUM)");
-      b.addStatement("rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / $L - (double) shift * shift) + EPS))", n);
+      b.addStatement("rs = (float) (1.0 / $T.sqrt($T.max(0.0, (double) devSq / $L - (double) shift * shift) + EPS))",
+          Math.class, Math.class, n);
       b.nextControlFlow("else");
       b.add("// a constant row, squares that under- or overflow float, NaN or infinity: statistics in double\n");
       b.addStatement("double md = $T.mean($L, $L, $L)", RuntimeTypes.ROW_STATS, src, so, n);
@@ -176,7 +178,7 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
       String k = layout.size(statsExtent().length());
       b.addStatement("float rs");
       b.beginControlFlow("if (sumSq > MIN_SAFE_SUM && sumSq < MAX_SAFE_SUM)");
-      b.addStatement("rs = (float) (1.0 / Math.sqrt((double) sumSq / $L + EPS))", k);
+      b.addStatement("rs = (float) (1.0 / $T.sqrt((double) sumSq / $L + EPS))", Math.class, k);
       b.nextControlFlow("else");
       b.add("// an all-zero row, squares that under- or overflow float, NaN or infinity: statistics in double\n");
       b.addStatement("rs = (float) $T.rstd($L, $L, $L, 0.0, EPS)", RuntimeTypes.ROW_STATS, src, so, k);

@@ -2,7 +2,9 @@ package dev.normforge.runtime.internal;
 
 import dev.normforge.runtime.BatchNormLayer;
 import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.internal.exec.Aliasing;
 import dev.normforge.runtime.internal.exec.Checks;
+import dev.normforge.runtime.internal.exec.Exclusive;
 import dev.normforge.runtime.internal.exec.RowChunks;
 import dev.normforge.runtime.internal.exec.RowJob;
 import dev.normforge.runtime.internal.exec.RowParallel;
@@ -49,8 +51,9 @@ import java.util.List;
  *
  * <p>Thread safety: a layer keeps per-feature scratch arrays and reusable jobs (allocated in the
  * constructor, the per-chunk sums grown on the first call that needs more chunks) that every call uses,
- * so a layer object must not run two calls at once, of any kind, as a PyTorch module; different layer
- * objects may be used from different threads at once. Nothing is allocated per call after the first call
+ * so a layer object must not run two calls at once, of any kind, as a PyTorch module (a call that would
+ * overlap another is refused with {@link IllegalStateException}); different layer objects may be used from
+ * different threads at once. Backward refuses statistics no forward wrote. Nothing is allocated per call after the first call
  * of a given size.
  */
 public abstract class BatchNormBase implements BatchNormLayer {
@@ -88,6 +91,9 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private double[][][] sums = new double[0][][];
   private final RowJob sumsJob;
   private final RowJob mapJob;
+  /** Every call uses the scratch above: one call at a time per layer object. */
+  private final Exclusive guard = new Exclusive("a BatchNorm layer keeps per-feature scratch that every call "
+      + "uses, so one layer object runs one call at a time (as a PyTorch module); give each thread its own layer");
 
   protected BatchNormBase(int hidden, double eps, double momentum, boolean affine, boolean bias) {
     VectorApi.require();
@@ -156,11 +162,47 @@ public abstract class BatchNormBase implements BatchNormLayer {
   @Override
   public final void forwardTraining(
       float[] x, int xOff, float[] y, int yOff, int rows, float[] mean, float[] invstd) {
+    guard.enter(this, "forwardTraining");
+    try {
+      trainingForward(x, xOff, y, yOff, rows, mean, invstd);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  @Override
+  public final void forwardEval(float[] x, int xOff, float[] y, int yOff, int rows) {
+    guard.enter(this, "forwardEval");
+    try {
+      evalForward(x, xOff, y, yOff, rows);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  @Override
+  public final void backward(
+      float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, float[] mean, float[] invstd) {
+    guard.enter(this, "backward");
+    try {
+      backwardPass(x, xOff, dy, dyOff, dx, dxOff, rows, mean, invstd);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  private void trainingForward(
+      float[] x, int xOff, float[] y, int yOff, int rows, float[] mean, float[] invstd) {
     trainingRows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
     Checks.values("mean", mean, 0, hidden);
     Checks.values("invstd", invstd, 0, hidden);
+    long size = (long) rows * hidden;
+    Aliasing.sameOrSeparate("y", y, yOff, "x", x, xOff, size);
+    featuresSeparate(mean, invstd, "x", x, xOff, size);
+    featuresSeparate(mean, invstd, "y", y, yOff, size);
+    Aliasing.separate("mean", mean, 0, "invstd", invstd, 0, hidden);
 
     // pass 1: per feature, the mean and M2 = Σ(x - mean)² in double totals (see reduce)
     reduce(x, xOff, rows, null, false, null, 0);
@@ -189,11 +231,11 @@ public abstract class BatchNormBase implements BatchNormLayer {
     map(x, xOff, null, 0, y, yOff, rows, center, false);
   }
 
-  @Override
-  public final void forwardEval(float[] x, int xOff, float[] y, int yOff, int rows) {
+  private void evalForward(float[] x, int xOff, float[] y, int yOff, int rows) {
     Checks.rows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
+    Aliasing.sameOrSeparate("y", y, yOff, "x", x, xOff, (long) rows * hidden);
     float[] w = params.weightValue();
     float[] b = params.biasValue();
     for (int j = 0; j < hidden; j++) {
@@ -204,8 +246,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
     map(x, xOff, null, 0, y, yOff, rows, runningMean, false);
   }
 
-  @Override
-  public final void backward(
+  private void backwardPass(
       float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, float[] mean, float[] invstd) {
     trainingRows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
@@ -213,6 +254,11 @@ public abstract class BatchNormBase implements BatchNormLayer {
     Checks.rows("dx", dx, dxOff, rows, hidden);
     Checks.values("mean", mean, 0, hidden);
     Checks.values("invstd", invstd, 0, hidden);
+    long size = (long) rows * hidden;
+    Aliasing.sameOrSeparate("dx", dx, dxOff, "dy", dy, dyOff, size);
+    Aliasing.sameOrSeparate("dx", dx, dxOff, "x", x, xOff, size);
+    featuresSeparate(mean, invstd, "dx", dx, dxOff, size);
+    checkForwardRan(mean, invstd);
 
     // pass 1: Σdy, Σdy·xc and Σxc per feature, xc = x - mean
     reduce(x, xOff, rows, mean, true, dy, dyOff);
@@ -268,7 +314,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
    * in chunk order afterwards: the same operations in the same order for any thread count.
    */
   private void reduce(float[] x, int xOff, int rows, float[] center, boolean gradient, float[] dy, int dyOff) {
-    int blocks = (rows + blockRows - 1) / blockRows;
+    int blocks = RowChunks.units(rows, blockRows);
     int chunks = Math.min(RowChunks.count(rows, hidden), blocks);
     if (chunks > parts.length) {
       float[][][] p = Arrays.copyOf(parts, chunks);
@@ -347,8 +393,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
     Arrays.fill(s1, 0);
     Arrays.fill(s2, 0);
     Arrays.fill(s3, 0);
-    for (int b0 = r0; b0 < r1; b0 += blockRows) {
-      int b1 = Math.min(r1, b0 + blockRows);
+    for (int b0 = r0, b1; b0 < r1; b0 = b1) {
+      b1 = RowChunks.blockEnd(b0, r1, blockRows);
       if (kind == GRADIENT_SUMS) {
         gradientSumsRows(x, xOff, dy, dyOff, b0, b1, center, p1, p2, p3);
         for (int j = 0; j < hidden; j++) {
@@ -415,6 +461,26 @@ public abstract class BatchNormBase implements BatchNormLayer {
       backwardRows(x, xOff, dy, dyOff, out, outOff, r0, r1, center, coefA, coefB, coefC);
     } else {
       normalizeRows(x, xOff, out, outOff, r0, r1, center, coefA, coefB);
+    }
+  }
+
+  /** The per-feature statistics ({@code hidden} floats each) must not overlap a row array. */
+  private void featuresSeparate(float[] mean, float[] invstd, String name, float[] a, int aOff, long length) {
+    Aliasing.separate("mean", mean, 0, hidden, name, a, aOff, length);
+    Aliasing.separate("invstd", invstd, 0, hidden, name, a, aOff, length);
+  }
+
+  /**
+   * A training forward never leaves a feature's invstd at 0 with its mean at 0: invstd = 1/sqrt(var + eps)
+   * is 0 only for an infinite variance, whose mean is then infinite or NaN. Both 0 means the statistics
+   * were never written: backward without its forward.
+   */
+  private void checkForwardRan(float[] mean, float[] invstd) {
+    for (int j = 0; j < hidden; j++) {
+      if (invstd[j] == 0f && mean[j] == 0f) {
+        throw new IllegalStateException("mean[" + j + "] and invstd[" + j + "] are 0: backward needs the "
+            + "statistics written by the matching forwardTraining call (was it run?)");
+      }
     }
   }
 
