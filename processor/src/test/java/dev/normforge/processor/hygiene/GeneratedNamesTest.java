@@ -38,7 +38,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * </ul>
  */
 class GeneratedNamesTest {
-  static final String IMPORTS = "import dev.normforge.annotations.*;\nimport dev.normforge.runtime.*;\n\n";
+  /**
+   * Single-type imports: they shadow the model package's own types of those names (a user's {@code q.NormLayer}),
+   * which on-demand imports would not.
+   */
+  static final String IMPORTS = "import dev.normforge.annotations.Norm;\nimport dev.normforge.annotations.NormModel;\n"
+      + "import dev.normforge.annotations.NormType;\nimport dev.normforge.annotations.Placement;\n"
+      + "import dev.normforge.runtime.BatchNormLayer;\nimport dev.normforge.runtime.NormLayer;\n"
+      + "import dev.normforge.runtime.ResidualBlock;\n\n";
 
   /** Every kind of site, by the attributes and declared type that make it. */
   static final List<String[]> KINDS = List.of(

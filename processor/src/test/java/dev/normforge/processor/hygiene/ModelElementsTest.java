@@ -122,8 +122,8 @@ class ModelElementsTest {
     Compilation compilation = Processing.compile(record);
     assertThat(compilation).failed();
     assertNoInternalError(compilation);
-    assertThat(compilation).hadErrorContaining("[normforge.element] @Norm belongs on a method without parameters or "
-        + "a field of a @NormModel type, not on the record component a (it would make both its field and its "
+    assertThat(compilation).hadErrorContaining("[normforge.element] @Norm belongs on a method (without parameters, "
+        + "or with one int parameter for a per-layer site) or a field of a @NormModel type, not on the record component a (it would make both its field and its "
         + "accessor a site)").inFile(record).onLineContaining("public record R");
     assertEquals(1, compilation.errors().size(), compilation.errors().toString());
 
