@@ -365,11 +365,20 @@ public abstract class BatchNormBase implements BatchNormLayer {
     double wb = nb / n;
     double wab = (double) na * nb / n;
     for (int j = 0; j < hidden; j++) {
-      double delta = meanB[j] - meanA[j];
-      meanA[j] += delta * wb;
-      m2A[j] += m2B[j] + delta * delta * wab;
+      addMoments(meanA, m2A, j, meanB[j], m2B[j], wb, wab);
       flagA[j] += flagB[j];
     }
+  }
+
+  /**
+   * Chan's update of feature {@code j}: a group with mean {@code meanB} and {@code m2B} joins the totals,
+   * weighted by {@code wb = nb/n} and {@code wab = na·nb/n}.
+   */
+  private static void addMoments(double[] mean, double[] m2, int j, double meanB, double m2B, double wb,
+      double wab) {
+    double delta = meanB - mean[j];
+    mean[j] += delta * wb;
+    m2[j] += m2B + delta * delta * wab;
   }
 
   private static final int STATS_SUMS = 0;
@@ -431,11 +440,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
       if (!(sq > 1e-30 && sq < 1e36)) {
         flag[j] = 1;
       }
-      double blockMean = p3[j] + d;
-      double blockM2 = Math.max(0.0, sq - d * p1[j]);
-      double delta = blockMean - mean[j];
-      mean[j] += delta * wb;
-      m2[j] += blockM2 + delta * delta * wab;
+      addMoments(mean, m2, j, p3[j] + d, Math.max(0.0, sq - d * p1[j]), wb, wab);
     }
   }
 
