@@ -211,14 +211,37 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
     return weightOffset != 0 ? w.add(scalar("WEIGHT_OFFSET")) : w;
   }
 
-  /** What {@link #output} needs before its pass: LayerNorm's {@code c = -shift·rs}. */
+  /** What {@link #output} needs before its pass: LayerNorm's {@code c = -shift·rs} and {@link #centering}. */
   public CodeBlock outputSetup() {
-    return centered ? CodeBlock.builder().addStatement("float c = -shift * rs").build() : CodeBlock.of("");
+    return centered
+        ? CodeBlock.builder().addStatement("float c = -shift * rs").add(centering()).build()
+        : CodeBlock.of("");
+  }
+
+  /**
+   * LayerNorm's {@code x - m} at the row's {@code centerScale}: {@code (x·cs - m·cs)·(rs/cs)}, one fma, which
+   * is exactly {@code (x - m)·rs} at scale 1 and cannot overflow at scale 1/2 (for rows spread so widely
+   * that their values may come near float's range).
+   */
+  private CodeBlock centering() {
+    return CodeBlock.builder()
+        .add("// x - m at half scale in a row spread beyond 1e30, where it could overflow (see RowStats.centerScale)\n")
+        .addStatement("float centerScale = $T.centerScale(rs)", RuntimeTypes.ROW_STATS)
+        .addStatement("float negScaledM = -centerScale * m")
+        .addStatement("float rsPerScale = rs / centerScale")
+        .build();
+  }
+
+  /** {@code (x - m)·rs} through {@link #centering}'s locals. */
+  private static Expr centered(Expr x) {
+    return x.fma(scalar("centerScale"), scalar("negScaledM")).mul(scalar("rsPerScale"));
   }
 
   /** {@code y} for input element {@code x}: {@code (x - mean)·rstd·weight + bias} or {@code x·rstd·weight}. */
   public Expr output(Expr x) {
-    Expr xhat = centered ? x.sub(scalar("m")).fma(scalar("rs"), scalar("c")) : x.mul(scalar("rs"));
+    Expr xhat = centered
+        ? x.fma(scalar("centerScale"), scalar("negScaledM")).fma(scalar("rsPerScale"), scalar("c"))
+        : x.mul(scalar("rs"));
     if (weight && bias) {
       return xhat.fma(weightFactor(), feature("bias"));
     }
@@ -250,8 +273,9 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
     CodeBlock.Builder b = CodeBlock.builder();
     String g = "g = dy" + weightWords();
     if (centered) {
+      b.add(centering());
       Pass p1 = Pass.of("pass 1: xhat = (x - mean)·rstd, " + g + "; Σg, Σg·xhat, Σxhat");
-      Expr xh = p1.let("xh", x.sub(scalar("m")).mul(scalar("rs")));
+      Expr xh = p1.let("xh", centered(x));
       Expr gv = p1.let("g", weight ? dy.mul(weightFactor()) : dy);
       b.add(p1.sum("sumG", gv).sum("sumGx", gv.mul(xh)).sum("sumX", xh).code(layout));
       b.add("// the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)\n");
@@ -272,7 +296,7 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
         + (partial < 1 ? "·[j < STAT_FEATURES]" : "") + ")" + (weight ? "; dweight += dy·xhat" : "")
         + (bias ? "; dbias += dy" : ""));
     Expr dyv = p2.let("dyv", dy);
-    Expr xh = p2.let("xh", centered ? x.sub(scalar("m")).mul(scalar("rs")).sub(scalar("e")) : x.mul(scalar("rs")));
+    Expr xh = p2.let("xh", centered ? centered(x).sub(scalar("e")) : x.mul(scalar("rs")));
     Expr gv = p2.let("g", weight ? dyv.mul(weightFactor()) : dyv);
     Expr rest = centered ? gv.sub(scalar("meanG")) : gv;
     Expr through = partial < 1 ? xh.mul(feature("STAT_MASK")) : xh;

@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * BatchNorm where float arithmetic is strained, forward and backward against the float64 reference:
  * feature spreads from 1e-30 to 1e30 (with eps 0, so that the statistics alone decide), and a batch whose
- * first row is a padding row far from every other (the variance's shift must not depend on one row).
+ * first row is a padding row far from every other (the variance's shift must not depend on one row), and
+ * values so near float's range that {@code x - mean} would overflow.
  *
  * <p>Tolerances: the outputs are O(1) ({@code y}) or O(invstd·|dy|) ({@code dx}); each is a handful of
  * float operations on per-feature coefficients computed in double, so a few float ulps (2e-6 relative to
@@ -62,6 +63,26 @@ class BatchNormExtremesTest {
         x[j] = (float) (5 + far);
       }
       check("noEps" + h, rows, x, random, "first row at " + far + " spreads, rows " + rows);
+    }
+  }
+
+  /**
+   * Features whose values reach ±3e38 with a mean of the other sign near 1e38: {@code x - mean} itself would
+   * overflow float.
+   */
+  @ParameterizedTest(name = "{0} rows")
+  @CsvSource({"10", "300"})
+  void valuesNearTheFloatRange(int rows) {
+    for (int h : HIDDEN) {
+      Random random = new Random(h + rows);
+      float[] x = new float[rows * h];
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < h; j++) {
+          float sign = j % 2 == 0 ? 1 : -1;
+          x[r * h + j] = (r % 10 < 7 ? sign : -sign) * 3.0e38f * (0.9f + 0.1f * random.nextFloat());
+        }
+      }
+      check("noEps" + h, rows, x, random, "values near ±3e38, rows " + rows);
     }
   }
 

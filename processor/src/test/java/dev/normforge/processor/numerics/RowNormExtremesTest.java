@@ -118,6 +118,64 @@ class RowNormExtremesTest {
         .check("dweight at " + scale, dw, norm.weight().grad(), 0, h);
   }
 
+  /**
+   * LayerNorm, standalone and in a Post-Norm block, of rows whose values reach ±3e38 with a mean of the other
+   * sign near 1e38, so that {@code x - mean} itself would overflow float: forward and backward within
+   * {@code 1e-5} of the largest magnitude and 1e-4 relative (a row of 100 terms: 100ε·Σ|terms| is below that),
+   * as a double-precision LayerNorm of the same floats gives.
+   */
+  @Test
+  void xMinusMeanNearTheFloatRange() {
+    int h = 100;
+    int rows = 4;
+    Random random = new Random(11);
+    float[] x = new float[rows * h];
+    for (int r = 0; r < rows; r++) {
+      float sign = r % 2 == 0 ? 1 : -1; // rows 0, 2: mean near +1.1e38; rows 1, 3: near -1.1e38
+      for (int j = 0; j < h; j++) {
+        float magnitude = 3.0e38f * (0.9f + 0.1f * random.nextFloat());
+        x[r * h + j] = (j % 10 < 7 ? sign : -sign) * magnitude;
+      }
+    }
+    float[] dy = Data.gaussian(new Random(12), rows * h, 0, 1);
+    NormLayer ln = layer("ln100");
+    double[] wantY = new double[rows * h];
+    Reference.rowNorm(true, x, rows, h, ln.weight().value(), ln.bias().value(), ln.eps(), wantY, null, null);
+    double[] wantDx = new double[rows * h];
+    double[] wantDw = new double[h];
+    Reference.rowNormBackward(true, x, dy, rows, h, ln.weight().value(), ln.eps(), wantDx, wantDw, null);
+
+    float[] y = new float[rows * h];
+    float[] mean = new float[rows];
+    float[] rstd = new float[rows];
+    ln.forwardTraining(x, 0, y, 0, rows, mean, rstd, 0);
+    checkNearRange("LayerNorm y", wantY, y);
+    float[] dx = new float[rows * h];
+    ln.backward(x, 0, dy, 0, dx, 0, rows, mean, rstd, 0);
+    checkNearRange("LayerNorm dx", wantDx, dx);
+    checkNearRange("LayerNorm dweight", wantDw, ln.weight().grad());
+
+    AddNormBlock post = Processing.instantiate(loader, source.generated("post100"), AddNormBlock.class);
+    Random init = new Random(13);
+    post.weight().set(Data.gaussian(init, h, 1, 0.2f));
+    post.bias().set(Data.gaussian(init, h, 0, 0.2f));
+    double[] wantS = new double[rows * h];
+    Reference.rowNorm(true, x, rows, h, post.weight().value(), post.bias().value(), post.eps(), wantS, null, null);
+    Reference.rowNormBackward(true, x, dy, rows, h, post.weight().value(), post.eps(), wantDx, wantDw, null);
+    float[] s = new float[rows * h];
+    post.addNormForward(x, 0, new float[rows * h], 0, s, 0, y, 0, rows, mean, rstd, 0); // s = x + 0 = x exactly
+    checkNearRange("Post-Norm block y", wantS, y);
+    float[] ds = new float[rows * h];
+    post.addNormBackward(s, 0, dy, 0, ds, 0, dx, 0, rows, mean, rstd, 0);
+    checkNearRange("Post-Norm block ds", wantDx, ds);
+    checkNearRange("Post-Norm block dweight", wantDw, post.weight().grad());
+  }
+
+  static void checkNearRange(String what, double[] want, float[] got) {
+    double max = Arrays.stream(want).map(Math::abs).max().orElse(0);
+    new Tolerance(1e-5 * max, 1e-4).check(what + " near the float range", want, got, 0, want.length);
+  }
+
   @Test
   void anInfiniteElementFollowsPyTorch() {
     int h = 100;

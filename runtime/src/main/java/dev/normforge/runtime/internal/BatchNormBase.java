@@ -212,10 +212,12 @@ public abstract class BatchNormBase implements BatchNormLayer {
     for (int j = 0; j < hidden; j++) {
       double m = total1[j];
       double var = total2[j] / n;
+      double c = m;
       if (total3[j] != 0) {
         // squares that under- or overflow float, NaN or infinity in some block: this feature in double
         m = RowStats.mean(x, xOff + j, rows, hidden, 0.0);
         var = RowStats.variance(x, xOff + j, rows, hidden, m);
+        c = RowStats.safeCenter(x, xOff + j, rows, hidden, m);
       }
       double is = 1.0 / Math.sqrt(var + eps);
       mean[j] = (float) m;
@@ -223,11 +225,11 @@ public abstract class BatchNormBase implements BatchNormLayer {
       runningMean[j] = (float) ((1 - momentum) * runningMean[j] + momentum * m);
       runningVar[j] = (float) ((1 - momentum) * runningVar[j] + momentum * var * n / (n - 1));
       double scale = w == null ? is : is * w[j];
-      center[j] = (float) m;
+      center[j] = (float) c;
       coefA[j] = (float) scale;
       coefB[j] = (float) ((b == null ? 0 : b[j]) - (m - center[j]) * scale);
     }
-    // pass 2: y = (x - center)·scale + offset, the centre the float nearest the mean
+    // pass 2: y = (x - center)·scale + offset, the centre the float nearest the mean (or a safe centre)
     map(x, xOff, null, 0, y, yOff, rows, center, false);
   }
 
@@ -262,6 +264,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
 
     // pass 1: Σdy, Σdy·xc and Σxc per feature, xc = x - mean
     reduce(x, xOff, rows, mean, true, dy, dyOff);
+    System.arraycopy(mean, 0, center, 0, hidden);
     double n = rows;
     float[] w = params.weightValue();
     float[] dw = params.dweight();
@@ -272,17 +275,19 @@ public abstract class BatchNormBase implements BatchNormLayer {
       double sumDyXc = total2[j];
       double sumXc = total3[j];
       if (!(is > MIN_FLOAT_INVSTD && is < MAX_FLOAT_INVSTD && Double.isFinite(sumDy) && Double.isFinite(sumDyXc))) {
-        // a spread so wide or narrow that float products may over- or underflow, or NaN/infinity: in double
+        // a spread so wide or narrow that float products may over- or underflow, or NaN/infinity: in double,
+        // around a centre from which pass 2's x - center cannot overflow float
+        center[j] = (float) RowStats.safeCenter(x, xOff + j, rows, hidden, mean[j]);
         sumDy = sumDyXc = sumXc = 0;
         for (int r = 0, i = j; r < rows; r++, i += hidden) {
-          double xc = (double) x[xOff + i] - mean[j];
+          double xc = (double) x[xOff + i] - center[j];
           double g = dy[dyOff + i];
           sumDy += g;
           sumDyXc += g * xc;
           sumXc += xc;
         }
       }
-      // the saved mean was rounded to float: e re-centres xhat on the exact batch mean
+      // xc is around the saved mean, rounded to float (or a safe centre): e re-centres xhat on the exact batch mean
       double e = sumXc / n;
       double sumDyXhat = (sumDyXc - e * sumDy) * is;
       if (dw != null) {
@@ -299,7 +304,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
       coefC[j] = (float) (-sumDy / n - bj * e);
     }
     // pass 2: dx = (dy + b·xc + c)·a
-    map(x, xOff, dy, dyOff, dx, dxOff, rows, mean, true);
+    map(x, xOff, dy, dyOff, dx, dxOff, rows, center, true);
   }
 
   /** Beyond these, the backward's float sums of {@code dy·(x - mean)} may over- or underflow: double instead. */

@@ -10,6 +10,36 @@ package dev.normforge.runtime.internal;
 public final class RowStats {
   private RowStats() {}
 
+  /**
+   * The power of two at which a LayerNorm row computes {@code x - mean} (as {@code x·s - mean·s}, then
+   * multiplied by {@code rstd/s}): 1, or 1/2 in a row whose rstd is below 1e-30. Only such a row (spread
+   * beyond 1e30) can hold values so near float's range that {@code x - mean} overflows, which
+   * {@code x/2 - mean/2} cannot; a power of two changes nothing else but subnormal low bits, far below such a
+   * row's rounding.
+   */
+  public static float centerScale(float rstd) {
+    return rstd < 1e-30f ? 0.5f : 1f;
+  }
+
+  /**
+   * A centre for computing {@code x - center} in float over {@code n} values {@code x[off + i·stride]}:
+   * {@code mean} itself, unless some value lies further than {@code Float.MAX_VALUE} from it (values near
+   * float's range with a mean of the other sign), then the midpoint of the smallest and the largest value,
+   * from which none lies further. A mean that is not finite is returned as it is.
+   */
+  public static double safeCenter(float[] x, int off, int n, int stride, double mean) {
+    if (!Double.isFinite(mean)) {
+      return mean;
+    }
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n; i++) {
+      min = Math.min(min, x[off + i * stride]);
+      max = Math.max(max, x[off + i * stride]);
+    }
+    return max - mean > Float.MAX_VALUE || mean - min > Float.MAX_VALUE ? (min + max) / 2 : mean;
+  }
+
   /** The mean of {@code n} values from {@code off}. */
   public static double mean(float[] x, int off, int n) {
     return mean(x, off, n, 1, 0.0);
