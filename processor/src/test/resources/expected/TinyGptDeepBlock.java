@@ -231,29 +231,26 @@ public final class TinyGptDeepBlock extends PostNormBlock {
         } else {
           // a constant row, squares that under- or overflow float, NaN or infinity: statistics in double
           double md = RowStats.mean(s, so, HIDDEN);
-          m = (float) md;
+          double rsd = RowStats.rstd(s, so, HIDDEN, md, EPS);
+          rs = (float) rsd;
+          m = (float) RowStats.center(s, so, HIDDEN, 1, md, rsd);
           shift = (float) (md - m);
-          rs = (float) RowStats.rstd(s, so, HIDDEN, md, EPS);
         }
         float c = -shift * rs;
-        // x - m at half scale in a row spread beyond 1e30, where it could overflow (see RowStats.centerScale)
-        float centerScale = RowStats.centerScale(rs);
-        float negScaledM = -centerScale * m;
-        float rsPerScale = rs / centerScale;
         // pass 3: y = (s - mean)·rstd·weight + bias
         {
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-            FloatVector.fromArray(SPECIES, s, so + j).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-            FloatVector.fromArray(SPECIES, s, so + j + LANES).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
-            FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
-            FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
+            FloatVector.fromArray(SPECIES, s, so + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+            FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
+            FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
+            FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
           }
           for (; j < VECTOR_BOUND; j += LANES) {
-            FloatVector.fromArray(SPECIES, s, so + j).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+            FloatVector.fromArray(SPECIES, s, so + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
           }
           for (; j < HIDDEN; j++) {
-            y[yo + j] = Math.fma(Math.fma(Math.fma(s[so + j], centerScale, negScaledM), rsPerScale, c), weight[j], bias[j]);
+            y[yo + j] = Math.fma(Math.fma(s[so + j] - m, rs, c), weight[j], bias[j]);
           }
         }
         mean[statsOff + r] = m + shift;
@@ -269,12 +266,8 @@ public final class TinyGptDeepBlock extends PostNormBlock {
         int dyo = dyOff + r * HIDDEN;
         int dso = dsOff + r * HIDDEN;
         int dxo = dxOff + r * HIDDEN;
-        float m = mean[statsOff + r];
         float rs = rstd[statsOff + r];
-        // x - m at half scale in a row spread beyond 1e30, where it could overflow (see RowStats.centerScale)
-        float centerScale = RowStats.centerScale(rs);
-        float negScaledM = -centerScale * m;
-        float rsPerScale = rs / centerScale;
+        float m = (float) RowStats.center(s, so, HIDDEN, 1, mean[statsOff + r], rs);
         // pass 1: xhat = (x - mean)·rstd, g = dy·weight; Σg, Σg·xhat, Σxhat
         float sumG, sumGx, sumX;
         {
@@ -284,29 +277,29 @@ public final class TinyGptDeepBlock extends PostNormBlock {
           FloatVector sumX0 = zero, sumX1 = zero, sumX2 = zero, sumX3 = zero;
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs);
             var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
             sumG0 = sumG0.add(g0);
             sumGx0 = g0.fma(xh0, sumGx0);
             sumX0 = sumX0.add(xh0);
-            var xh1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).mul(rs);
             var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
             sumG1 = sumG1.add(g1);
             sumGx1 = g1.fma(xh1, sumGx1);
             sumX1 = sumX1.add(xh1);
-            var xh2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).mul(rs);
             var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
             sumG2 = sumG2.add(g2);
             sumGx2 = g2.fma(xh2, sumGx2);
             sumX2 = sumX2.add(xh2);
-            var xh3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).mul(rs);
             var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
             sumG3 = sumG3.add(g3);
             sumGx3 = g3.fma(xh3, sumGx3);
             sumX3 = sumX3.add(xh3);
           }
           for (; j < VECTOR_BOUND; j += LANES) {
-            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs);
             var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
             sumG0 = sumG0.add(g0);
             sumGx0 = g0.fma(xh0, sumGx0);
@@ -337,14 +330,14 @@ public final class TinyGptDeepBlock extends PostNormBlock {
           if (LANES > 1) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_1));
           sumX = sumXV.lane(0);
           for (; j < HIDDEN; j++) {
-            float xh = Math.fma(s[so + j], centerScale, negScaledM) * rsPerScale;
+            float xh = (s[so + j] - m) * rs;
             float g = dy[dyo + j] * weight[j];
             sumG += g;
             sumGx = Math.fma(g, xh, sumGx);
             sumX += xh;
           }
         }
-        // the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)
+        // m is the saved mean rounded to float (or another centre): e re-centres xhat exactly (Σxhat = 0)
         float e = sumX / HIDDEN;
         float meanG = sumG / HIDDEN;
         float meanGx = (sumGx - e * sumG) / HIDDEN;
@@ -355,7 +348,7 @@ public final class TinyGptDeepBlock extends PostNormBlock {
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
             var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
-            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs).sub(e);
             var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
             var gx0 = xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs);
             gx0.intoArray(ds, dso + j);
@@ -363,7 +356,7 @@ public final class TinyGptDeepBlock extends PostNormBlock {
             dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
             dyv0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
             var dyv1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
-            var xh1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).mul(rs).sub(e);
             var g1 = dyv1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
             var gx1 = xh1.fma(negMeanGxV, g1.sub(meanG)).mul(rs);
             gx1.intoArray(ds, dso + j + LANES);
@@ -371,7 +364,7 @@ public final class TinyGptDeepBlock extends PostNormBlock {
             dyv1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
             dyv1.add(FloatVector.fromArray(SPECIES, dbias, j + LANES)).intoArray(dbias, j + LANES);
             var dyv2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
-            var xh2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).mul(rs).sub(e);
             var g2 = dyv2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
             var gx2 = xh2.fma(negMeanGxV, g2.sub(meanG)).mul(rs);
             gx2.intoArray(ds, dso + j + 2 * LANES);
@@ -379,7 +372,7 @@ public final class TinyGptDeepBlock extends PostNormBlock {
             dyv2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
             dyv2.add(FloatVector.fromArray(SPECIES, dbias, j + 2 * LANES)).intoArray(dbias, j + 2 * LANES);
             var dyv3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
-            var xh3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).mul(rs).sub(e);
             var g3 = dyv3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
             var gx3 = xh3.fma(negMeanGxV, g3.sub(meanG)).mul(rs);
             gx3.intoArray(ds, dso + j + 3 * LANES);
@@ -389,7 +382,7 @@ public final class TinyGptDeepBlock extends PostNormBlock {
           }
           for (; j < VECTOR_BOUND; j += LANES) {
             var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
-            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs).sub(e);
             var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
             var gx0 = xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs);
             gx0.intoArray(ds, dso + j);
@@ -399,7 +392,7 @@ public final class TinyGptDeepBlock extends PostNormBlock {
           }
           for (; j < HIDDEN; j++) {
             float dyv = dy[dyo + j];
-            float xh = Math.fma(s[so + j], centerScale, negScaledM) * rsPerScale - e;
+            float xh = (s[so + j] - m) * rs - e;
             float g = dyv * weight[j];
             float gx = Math.fma(xh, negMeanGx, g - meanG) * rs;
             ds[dso + j] = gx;

@@ -201,15 +201,12 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         } else {
           // a constant row, squares that under- or overflow float, NaN or infinity: statistics in double
           double md = RowStats.mean(x, xo, HIDDEN);
-          m = (float) md;
+          double rsd = RowStats.rstd(x, xo, HIDDEN, md, EPS);
+          rs = (float) rsd;
+          m = (float) RowStats.center(x, xo, HIDDEN, 1, md, rsd);
           shift = (float) (md - m);
-          rs = (float) RowStats.rstd(x, xo, HIDDEN, md, EPS);
         }
         float c = -shift * rs;
-        // x - m at half scale in a row spread beyond 1e30, where it could overflow (see RowStats.centerScale)
-        float centerScale = RowStats.centerScale(rs);
-        float negScaledM = -centerScale * m;
-        float rsPerScale = rs / centerScale;
         // the last row re-reads itself (from cache) instead, and the sum is not used
         int next = r + 1 < r1 ? xo + HIDDEN : xo;
         float nextX0 = x[next];
@@ -220,17 +217,17 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           FloatVector nextSum0 = zero, nextSum1 = zero, nextSum2 = zero, nextSum3 = zero;
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-            FloatVector.fromArray(SPECIES, x, xo + j).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+            FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
             nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextX0));
-            FloatVector.fromArray(SPECIES, x, xo + j + LANES).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
+            FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
             nextSum1 = nextSum1.add(FloatVector.fromArray(SPECIES, x, next + j + LANES).sub(nextX0));
-            FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
+            FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
             nextSum2 = nextSum2.add(FloatVector.fromArray(SPECIES, x, next + j + 2 * LANES).sub(nextX0));
-            FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
+            FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
             nextSum3 = nextSum3.add(FloatVector.fromArray(SPECIES, x, next + j + 3 * LANES).sub(nextX0));
           }
           for (; j < VECTOR_BOUND; j += LANES) {
-            FloatVector.fromArray(SPECIES, x, xo + j).fma(centerScale, negScaledM).fma(rsPerScale, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+            FloatVector.fromArray(SPECIES, x, xo + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
             nextSum0 = nextSum0.add(FloatVector.fromArray(SPECIES, x, next + j).sub(nextX0));
           }
           FloatVector nextSumV = nextSum0.add(nextSum1).add(nextSum2.add(nextSum3));
@@ -242,7 +239,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           if (LANES > 1) nextSumV = nextSumV.add(nextSumV.rearrange(Lanes.SWAP_1));
           nextSum = nextSumV.lane(0);
           for (; j < HIDDEN; j++) {
-            y[yo + j] = Math.fma(Math.fma(Math.fma(x[xo + j], centerScale, negScaledM), rsPerScale, c), weight[j], bias[j]);
+            y[yo + j] = Math.fma(Math.fma(x[xo + j] - m, rs, c), weight[j], bias[j]);
             nextSum += x[next + j] - nextX0;
           }
         }
@@ -261,12 +258,8 @@ public final class TinyGptFinalNorm extends RowNormLayer {
         int xo = xOff + r * HIDDEN;
         int dyo = dyOff + r * HIDDEN;
         int dxo = dxOff + r * HIDDEN;
-        float m = mean[statsOff + r];
         float rs = rstd[statsOff + r];
-        // x - m at half scale in a row spread beyond 1e30, where it could overflow (see RowStats.centerScale)
-        float centerScale = RowStats.centerScale(rs);
-        float negScaledM = -centerScale * m;
-        float rsPerScale = rs / centerScale;
+        float m = (float) RowStats.center(x, xo, HIDDEN, 1, mean[statsOff + r], rs);
         // pass 1: xhat = (x - mean)·rstd, g = dy·weight; Σg, Σg·xhat, Σxhat
         float sumG, sumGx, sumX;
         {
@@ -276,29 +269,29 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           FloatVector sumX0 = zero, sumX1 = zero, sumX2 = zero, sumX3 = zero;
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-            var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
             var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
             sumG0 = sumG0.add(g0);
             sumGx0 = g0.fma(xh0, sumGx0);
             sumX0 = sumX0.add(xh0);
-            var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs);
             var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
             sumG1 = sumG1.add(g1);
             sumGx1 = g1.fma(xh1, sumGx1);
             sumX1 = sumX1.add(xh1);
-            var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs);
             var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
             sumG2 = sumG2.add(g2);
             sumGx2 = g2.fma(xh2, sumGx2);
             sumX2 = sumX2.add(xh2);
-            var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs);
             var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
             sumG3 = sumG3.add(g3);
             sumGx3 = g3.fma(xh3, sumGx3);
             sumX3 = sumX3.add(xh3);
           }
           for (; j < VECTOR_BOUND; j += LANES) {
-            var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(centerScale, negScaledM).mul(rsPerScale);
+            var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs);
             var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
             sumG0 = sumG0.add(g0);
             sumGx0 = g0.fma(xh0, sumGx0);
@@ -329,14 +322,14 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           if (LANES > 1) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_1));
           sumX = sumXV.lane(0);
           for (; j < HIDDEN; j++) {
-            float xh = Math.fma(x[xo + j], centerScale, negScaledM) * rsPerScale;
+            float xh = (x[xo + j] - m) * rs;
             float g = dy[dyo + j] * weight[j];
             sumG += g;
             sumGx = Math.fma(g, xh, sumGx);
             sumX += xh;
           }
         }
-        // the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)
+        // m is the saved mean rounded to float (or another centre): e re-centres xhat exactly (Σxhat = 0)
         float e = sumX / HIDDEN;
         float meanG = sumG / HIDDEN;
         float meanGx = (sumGx - e * sumG) / HIDDEN;
@@ -347,25 +340,25 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           int j = 0;
           for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
             var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
-            var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs).sub(e);
             var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
             xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs).intoArray(dx, dxo + j);
             dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
             dyv0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
             var dyv1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
-            var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m).mul(rs).sub(e);
             var g1 = dyv1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
             xh1.fma(negMeanGxV, g1.sub(meanG)).mul(rs).intoArray(dx, dxo + j + LANES);
             dyv1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
             dyv1.add(FloatVector.fromArray(SPECIES, dbias, j + LANES)).intoArray(dbias, j + LANES);
             var dyv2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
-            var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(m).mul(rs).sub(e);
             var g2 = dyv2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
             xh2.fma(negMeanGxV, g2.sub(meanG)).mul(rs).intoArray(dx, dxo + j + 2 * LANES);
             dyv2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
             dyv2.add(FloatVector.fromArray(SPECIES, dbias, j + 2 * LANES)).intoArray(dbias, j + 2 * LANES);
             var dyv3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
-            var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(m).mul(rs).sub(e);
             var g3 = dyv3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
             xh3.fma(negMeanGxV, g3.sub(meanG)).mul(rs).intoArray(dx, dxo + j + 3 * LANES);
             dyv3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
@@ -373,7 +366,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           }
           for (; j < VECTOR_BOUND; j += LANES) {
             var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
-            var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(centerScale, negScaledM).mul(rsPerScale).sub(e);
+            var xh0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m).mul(rs).sub(e);
             var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
             xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs).intoArray(dx, dxo + j);
             dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
@@ -381,7 +374,7 @@ public final class TinyGptFinalNorm extends RowNormLayer {
           }
           for (; j < HIDDEN; j++) {
             float dyv = dy[dyo + j];
-            float xh = Math.fma(x[xo + j], centerScale, negScaledM) * rsPerScale - e;
+            float xh = (x[xo + j] - m) * rs - e;
             float g = dyv * weight[j];
             dx[dxo + j] = Math.fma(xh, negMeanGx, g - meanG) * rs;
             dweight[j] = Math.fma(dyv, xh, dweight[j]);

@@ -88,7 +88,7 @@ final class RowKernels {
   MethodSpec backward() {
     CodeBlock body = CodeBlock.builder()
         .beginControlFlow("for (int r = r0; r < r1; r++)").add(offsets("x", "dy", "dx"))
-        .add(recipe.savedStatistics())
+        .add(recipe.savedStatistics(layout, "x", "xo"))
         .add(recipe.backward(layout, row("x"), row("dy"), "dx", (p, dx) -> p.store(row("dx"), dx)))
         .endControlFlow().build();
     return KernelContract.ROW_BACKWARD.implement(body);
@@ -108,7 +108,7 @@ final class RowKernels {
   MethodSpec preBackward() {
     CodeBlock body = CodeBlock.builder()
         .beginControlFlow("for (int r = r0; r < r1; r++)").add(offsets("x", "dh", "dout", "dx"))
-        .add(recipe.savedStatistics())
+        .add(recipe.savedStatistics(layout, "x", "xo"))
         .add(recipe.backward(layout, row("x"), row("dh"), "dx",
             (p, dx) -> p.store(row("dx"), row("dout").fma(scalar("ALPHA_F"), dx))))
         .endControlFlow().build();
@@ -145,7 +145,7 @@ final class RowKernels {
   MethodSpec addNormBackward() {
     CodeBlock body = CodeBlock.builder()
         .beginControlFlow("for (int r = r0; r < r1; r++)").add(offsets("s", "dy", "ds", "dx"))
-        .add(recipe.savedStatistics())
+        .add(recipe.savedStatistics(layout, "s", "so"))
         .add(recipe.backward(layout, row("s"), row("dy"), "ds", (p, ds) -> {
           Expr gx = p.let("gx", ds);
           p.store(row("ds"), gx).store(row("dx"), gx.mul(scalar("ALPHA_F")));

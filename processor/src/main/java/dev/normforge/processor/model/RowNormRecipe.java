@@ -170,9 +170,10 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
       b.nextControlFlow("else");
       b.add("// a constant row, squares that under- or overflow float, NaN or infinity: statistics in double\n");
       b.addStatement("double md = $T.mean($L, $L, $L)", RuntimeTypes.ROW_STATS, src, so, n);
-      b.addStatement("m = (float) md");
+      b.addStatement("double rsd = $T.rstd($L, $L, $L, md, EPS)", RuntimeTypes.ROW_STATS, src, so, n);
+      b.addStatement("rs = (float) rsd");
+      b.addStatement("m = (float) $T.center($L, $L, $L, 1, md, rsd)", RuntimeTypes.ROW_STATS, src, so, n);
       b.addStatement("shift = (float) (md - m)");
-      b.addStatement("rs = (float) $T.rstd($L, $L, $L, md, EPS)", RuntimeTypes.ROW_STATS, src, so, n);
       b.endControlFlow();
     } else {
       String k = layout.size(statsExtent().length());
@@ -196,13 +197,18 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
     return b.addStatement("rstd[statsOff + r] = rs").build();
   }
 
-  /** Declares the row's saved statistics for the backward: {@code m} (LayerNorm) and {@code rs}. */
-  public CodeBlock savedStatistics() {
-    CodeBlock.Builder b = CodeBlock.builder();
+  /**
+   * Declares the saved statistics of the row of {@code src} at offset {@code so} for the backward: {@code rs},
+   * and LayerNorm's centre {@code m}, the saved mean (the backward re-centres on the exact mean anyway), or in a
+   * row spread near float's range a centre from which {@code x - m} cannot overflow.
+   */
+  public CodeBlock savedStatistics(Layout layout, String src, String so) {
+    CodeBlock.Builder b = CodeBlock.builder().addStatement("float rs = rstd[statsOff + r]");
     if (centered) {
-      b.addStatement("float m = mean[statsOff + r]");
+      b.addStatement("float m = (float) $T.center($L, $L, $L, 1, mean[statsOff + r], rs)", RuntimeTypes.ROW_STATS,
+          src, so, layout.size("HIDDEN"));
     }
-    return b.addStatement("float rs = rstd[statsOff + r]").build();
+    return b.build();
   }
 
   /** The weight as it multiplies: {@code weight}, or {@code weight + WEIGHT_OFFSET}. */
@@ -211,37 +217,14 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
     return weightOffset != 0 ? w.add(scalar("WEIGHT_OFFSET")) : w;
   }
 
-  /** What {@link #output} needs before its pass: LayerNorm's {@code c = -shift·rs} and {@link #centering}. */
+  /** What {@link #output} needs before its pass: LayerNorm's {@code c = -shift·rs} ({@code mean = m + shift}). */
   public CodeBlock outputSetup() {
-    return centered
-        ? CodeBlock.builder().addStatement("float c = -shift * rs").add(centering()).build()
-        : CodeBlock.of("");
-  }
-
-  /**
-   * LayerNorm's {@code x - m} at the row's {@code centerScale}: {@code (x·cs - m·cs)·(rs/cs)}, one fma, which
-   * is exactly {@code (x - m)·rs} at scale 1 and cannot overflow at scale 1/2 (for rows spread so widely
-   * that their values may come near float's range).
-   */
-  private CodeBlock centering() {
-    return CodeBlock.builder()
-        .add("// x - m at half scale in a row spread beyond 1e30, where it could overflow (see RowStats.centerScale)\n")
-        .addStatement("float centerScale = $T.centerScale(rs)", RuntimeTypes.ROW_STATS)
-        .addStatement("float negScaledM = -centerScale * m")
-        .addStatement("float rsPerScale = rs / centerScale")
-        .build();
-  }
-
-  /** {@code (x - m)·rs} through {@link #centering}'s locals. */
-  private static Expr centered(Expr x) {
-    return x.fma(scalar("centerScale"), scalar("negScaledM")).mul(scalar("rsPerScale"));
+    return centered ? CodeBlock.builder().addStatement("float c = -shift * rs").build() : CodeBlock.of("");
   }
 
   /** {@code y} for input element {@code x}: {@code (x - mean)·rstd·weight + bias} or {@code x·rstd·weight}. */
   public Expr output(Expr x) {
-    Expr xhat = centered
-        ? x.fma(scalar("centerScale"), scalar("negScaledM")).fma(scalar("rsPerScale"), scalar("c"))
-        : x.mul(scalar("rs"));
+    Expr xhat = centered ? x.sub(scalar("m")).fma(scalar("rs"), scalar("c")) : x.mul(scalar("rs"));
     if (weight && bias) {
       return xhat.fma(weightFactor(), feature("bias"));
     }
@@ -273,12 +256,11 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
     CodeBlock.Builder b = CodeBlock.builder();
     String g = "g = dy" + weightWords();
     if (centered) {
-      b.add(centering());
       Pass p1 = Pass.of("pass 1: xhat = (x - mean)·rstd, " + g + "; Σg, Σg·xhat, Σxhat");
-      Expr xh = p1.let("xh", centered(x));
+      Expr xh = p1.let("xh", x.sub(scalar("m")).mul(scalar("rs")));
       Expr gv = p1.let("g", weight ? dy.mul(weightFactor()) : dy);
       b.add(p1.sum("sumG", gv).sum("sumGx", gv.mul(xh)).sum("sumX", xh).code(layout));
-      b.add("// the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)\n");
+      b.add("// m is the saved mean rounded to float (or another centre): e re-centres xhat exactly (Σxhat = 0)\n");
       b.addStatement("float e = sumX / $L", n);
       b.addStatement("float meanG = sumG / $L", n);
       b.addStatement("float meanGx = (sumGx - e * sumG) / $L", n);
@@ -296,7 +278,7 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
         + (partial < 1 ? "·[j < STAT_FEATURES]" : "") + ")" + (weight ? "; dweight += dy·xhat" : "")
         + (bias ? "; dbias += dy" : ""));
     Expr dyv = p2.let("dyv", dy);
-    Expr xh = p2.let("xh", centered ? centered(x).sub(scalar("e")) : x.mul(scalar("rs")));
+    Expr xh = p2.let("xh", centered ? x.sub(scalar("m")).mul(scalar("rs")).sub(scalar("e")) : x.mul(scalar("rs")));
     Expr gv = p2.let("g", weight ? dyv.mul(weightFactor()) : dyv);
     Expr rest = centered ? gv.sub(scalar("meanG")) : gv;
     Expr through = partial < 1 ? xh.mul(feature("STAT_MASK")) : xh;

@@ -217,9 +217,11 @@ public abstract class BatchNormBase implements BatchNormLayer {
         // squares that under- or overflow float, NaN or infinity in some block: this feature in double
         m = RowStats.mean(x, xOff + j, rows, hidden, 0.0);
         var = RowStats.variance(x, xOff + j, rows, hidden, m);
-        c = RowStats.safeCenter(x, xOff + j, rows, hidden, m);
       }
       double is = 1.0 / Math.sqrt(var + eps);
+      if (total3[j] != 0) {
+        c = RowStats.center(x, xOff + j, rows, hidden, m, is);
+      }
       mean[j] = (float) m;
       invstd[j] = (float) is;
       runningMean[j] = (float) ((1 - momentum) * runningMean[j] + momentum * m);
@@ -277,7 +279,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
       if (!(is > MIN_FLOAT_INVSTD && is < MAX_FLOAT_INVSTD && Double.isFinite(sumDy) && Double.isFinite(sumDyXc))) {
         // a spread so wide or narrow that float products may over- or underflow, or NaN/infinity: in double,
         // around a centre from which pass 2's x - center cannot overflow float
-        center[j] = (float) RowStats.safeCenter(x, xOff + j, rows, hidden, mean[j]);
+        center[j] = (float) RowStats.center(x, xOff + j, rows, hidden, mean[j], is);
         sumDy = sumDyXc = sumXc = 0;
         for (int r = 0, i = j; r < rows; r++, i += hidden) {
           double xc = (double) x[xOff + i] - center[j];

@@ -11,25 +11,17 @@ public final class RowStats {
   private RowStats() {}
 
   /**
-   * The power of two at which a LayerNorm row computes {@code x - mean} (as {@code x·s - mean·s}, then
-   * multiplied by {@code rstd/s}): 1, or 1/2 in a row whose rstd is below 1e-30. Only such a row (spread
-   * beyond 1e30) can hold values so near float's range that {@code x - mean} overflows, which
-   * {@code x/2 - mean/2} cannot; a power of two changes nothing else but subnormal low bits, far below such a
-   * row's rounding.
+   * A centre from which {@code x - center} cannot overflow float, over {@code n} values
+   * {@code x[off + i·stride]} with this {@code mean} and {@code rstd = 1/sqrt(var + eps)} (or its float
+   * rounding): the mean itself, unless the spread is so wide ({@code sqrt(n)/rstd} beyond half of
+   * {@code Float.MAX_VALUE}) that a value may lie near float's range with the mean of the other sign, further
+   * than {@code Float.MAX_VALUE} from it; then the midpoint of the smallest and the largest value, if some value
+   * does, from which none does. Only such rows and features pay for the pass over them; a mean that is not
+   * finite is returned as it is.
    */
-  public static float centerScale(float rstd) {
-    return rstd < 1e-30f ? 0.5f : 1f;
-  }
-
-  /**
-   * A centre for computing {@code x - center} in float over {@code n} values {@code x[off + i·stride]}:
-   * {@code mean} itself, unless some value lies further than {@code Float.MAX_VALUE} from it (values near
-   * float's range with a mean of the other sign), then the midpoint of the smallest and the largest value,
-   * from which none lies further. A mean that is not finite is returned as it is.
-   */
-  public static double safeCenter(float[] x, int off, int n, int stride, double mean) {
-    if (!Double.isFinite(mean)) {
-      return mean;
+  public static double center(float[] x, int off, int n, int stride, double mean, double rstd) {
+    if (!(rstd * Float.MAX_VALUE < 2 * Math.sqrt(n)) || !Double.isFinite(mean)) {
+      return mean; // no value lies further than sqrt(n)·std from the mean
     }
     double min = Double.POSITIVE_INFINITY;
     double max = Double.NEGATIVE_INFINITY;
