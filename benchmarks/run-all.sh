@@ -8,6 +8,8 @@
 #
 # Environment:
 #   NF_QUICK=1         quick mode (above)
+#   NF_AVX2=1          the JMH suite again with 256-bit vectors (-XX:UseAVX=2: 8 float lanes on an AVX-512 CPU),
+#                      into results/avx2/ (no peers: the report takes STREAM and the peers from results/)
 #   NF_SKIP_PEERS=1    JMH only (the report then has no peer columns)
 #   NF_JMH_ARGS=...    extra JMH arguments, e.g. "-p impl=normforge LayerNormBench"
 #   ANCHORS=dir        the peer programs (default: ../shared/anchors next to the repository)
@@ -17,6 +19,13 @@ set -eu
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 RES=$ROOT/benchmarks/results
+AVX2=${NF_AVX2:-0}
+JVM_PREPEND=""
+if [ "$AVX2" = 1 ]; then
+  RES=$RES/avx2
+  JVM_PREPEND="-XX:UseAVX=2"  # prepended: the classes' @Fork(jvmArgsAppend) stays in force
+  NF_SKIP_PEERS=1
+fi
 QUICK=${NF_QUICK:-0}
 ANCHORS=${ANCHORS:-$ROOT/../shared/anchors}
 mkdir -p "$RES"
@@ -50,7 +59,8 @@ jmh() {  # jmh NAME OPTIONS...: one JMH invocation, results in jmh-NAME.json (re
   name=$1; shift
   # shellcheck disable=SC2086
   "$JAVA" --add-modules=jdk.incubator.vector -jar benchmarks/target/benchmarks.jar \
-    "$@" ${NF_JMH_ARGS:-} -rf json -rff "$RES/jmh-$name.json" | tee "$RES/jmh-$name.txt"
+    ${JVM_PREPEND:+-jvmArgsPrepend "$JVM_PREPEND"} "$@" ${NF_JMH_ARGS:-} -rf json -rff "$RES/jmh-$name.json" \
+    | tee "$RES/jmh-$name.txt"
 }
 rm -f "$RES"/jmh*.json
 if [ "$QUICK" = 1 ]; then
@@ -89,6 +99,9 @@ if [ "${NF_SKIP_PEERS:-0}" != 1 ]; then
   fi
 fi
 
+if [ "$AVX2" = 1 ] && [ -d "$RES/../anchors" ]; then
+  rm -rf "$RES/anchors"; ln -s ../anchors "$RES/anchors"  # STREAM and the peers of the last full run
+fi
 echo "== report"
 RESULTS=$RES /usr/bin/python3 benchmarks/report.py
 echo "wrote $RES/SUMMARY.md and $RES/gbps.png"
