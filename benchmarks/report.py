@@ -172,10 +172,29 @@ def main():
             cells.append(f"{o / ours:.2f}" if o else "")
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
+    out += rms_vs_ln(ours_all)
     text = "\n".join(out) + "\n"
     open(os.path.join(RES, "SUMMARY.md"), "w").write(text)
     sys.stdout.write(text)
     plot(recs, keys)
+
+
+def rms_vs_ln(ours_all):
+    """The RMSNorm paper's claim (7-64 % less time than LayerNorm): our RMS time / LN time, per shape."""
+    rows = []
+    for D, R, t in sorted({(r["D"], r["rows"], r["threads"]) for r in ours_all if r["impl"] == OURS},
+                          key=lambda k: (k[1] > 1000, k[0], k[2])):
+        cells = []
+        for op in ("fwd", "bwd", "fwdbwd"):
+            rms = best(ours_all, lambda i: i == OURS, (f"rms_{op}", D, R, t))
+            ln = best(ours_all, lambda i: i == OURS, (f"ln_{op}", D, R, t))
+            cells.append(f"{rms / ln:.2f}" if rms and ln else "")
+        if any(cells):
+            rows.append(f"| {D}x{R} | {t} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    return ["RMSNorm time / LayerNorm time (normforge, same run; < 1: RMSNorm faster):", "",
+            "| shape | thr | fwd | bwd | fwd+bwd |", "|---|---|---|---|---|"] + rows + [""]
 
 
 def plot(recs, keys):
