@@ -66,7 +66,7 @@ public final class Plots {
     for (int depth : results.config().gradientDepths()) {
       XYChart chart = xy(depth + " blocks: gradient norm at step 0", "block (1 = next to the input)",
           "||dLoss/dW2|| of the FFN / block 1's");
-      chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
       chart.getStyler().setYAxisMin(0.0);
       double[] x = steps(depth);
       for (Variant v : GRADIENT_VARIANTS) {
@@ -86,7 +86,9 @@ public final class Plots {
     List<Chart<?, ?>> charts = new ArrayList<>();
     for (boolean warmup : new boolean[] {false, true}) {
       for (int depth : results.config().depths()) {
-        charts.add(lossChart(results, depth, warmup));
+        XYChart chart = lossChart(results, depth, warmup);
+        chart.getStyler().setLegendVisible(charts.isEmpty()); // one legend for the figure
+        charts.add(chart);
       }
     }
     return charts;
@@ -95,8 +97,8 @@ public final class Plots {
   private static XYChart lossChart(StudyResults results, int depth, boolean warmup) {
     XYChart chart = xy(depth + " blocks, " + (warmup ? "warm-up " + results.config().warmup() + " steps" : "no warm-up"),
         "step", "training loss (moving average of " + SMOOTHING + ")");
-    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
-    chart.getStyler().setYAxisMin(results.task().entropyFloor() - 0.45);
+    chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    chart.getStyler().setYAxisMin(results.task().entropyFloor() - 0.1);
     chart.getStyler().setYAxisMax(3.6);
     for (Variant v : results.config().variants()) {
       results.run(v, depth, warmup).ifPresent(r -> {
@@ -138,8 +140,8 @@ public final class Plots {
       XYChart chart = xy("Loss after " + results.config().steps() + " steps, "
           + (warmup ? "warm-up " + results.config().warmup() + " steps" : "no warm-up"), "blocks", "evaluation loss");
       chart.getStyler().setXAxisLogarithmic(true);
-      chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
-      chart.getStyler().setYAxisMin(results.task().entropyFloor() - 0.45);
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
+      chart.getStyler().setYAxisMin(results.task().entropyFloor() - 0.1);
       chart.getStyler().setYAxisMax(3.6);
       for (Variant v : results.config().variants()) {
         List<Double> x = new ArrayList<>();
@@ -165,8 +167,8 @@ public final class Plots {
   private static List<Chart<?, ?>> extraDeep(StudyResults results) {
     int depth = results.config().extraDepth();
     XYChart loss = xy(depth + " blocks, no warm-up", "step", "training loss (moving average of " + SMOOTHING + ")");
-    loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideSW);
-    loss.getStyler().setYAxisMin(results.task().entropyFloor() - 0.45);
+    loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+    loss.getStyler().setYAxisMin(results.task().entropyFloor() - 0.1);
     loss.getStyler().setYAxisMax(3.6);
     for (Variant v : results.config().extraVariants()) {
       results.run(v, depth, false).ifPresent(r -> {
