@@ -86,7 +86,7 @@ public final class Plots {
     List<Chart<?, ?>> charts = new ArrayList<>();
     for (boolean warmup : new boolean[] {false, true}) {
       for (int depth : results.config().depths()) {
-        XYChart chart = lossChart(results, depth, warmup);
+        XYChart chart = lossChart(results, depth, warmup, results.config().variants());
         chart.getStyler().setLegendVisible(charts.isEmpty()); // one legend for the figure
         charts.add(chart);
       }
@@ -94,13 +94,14 @@ public final class Plots {
     return charts;
   }
 
-  private static XYChart lossChart(StudyResults results, int depth, boolean warmup) {
+  /** The smoothed training loss of {@code variants} at {@code depth}, with or without warm-up. */
+  private static XYChart lossChart(StudyResults results, int depth, boolean warmup, List<Variant> variants) {
     XYChart chart = xy(depth + " blocks, " + (warmup ? "warm-up " + results.config().warmup() + " steps" : "no warm-up"),
         "step", "training loss (moving average of " + SMOOTHING + ")");
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     chart.getStyler().setYAxisMin(results.task().entropyFloor() - 0.1);
     chart.getStyler().setYAxisMax(3.6);
-    for (Variant v : results.config().variants()) {
+    for (Variant v : variants) {
       results.run(v, depth, warmup).ifPresent(r -> {
         double[] smooth = movingAverage(r.loss(), SMOOTHING);
         line(chart, v.label(), steps(smooth.length), smooth, COLORS.get(v), SOLID);
@@ -123,6 +124,8 @@ public final class Plots {
         "||F(x;θt) − F(x;θ0)|| / ||F(x;θ0)||");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisMin(1e-4); // the same decades in every panel, so that they compare
+    chart.getStyler().setYAxisMax(1.0);
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
     for (Variant v : results.config().variants()) {
       results.run(v, depth, false).ifPresent(r -> line(chart, v.label(), toDouble(r.updateSteps()), r.update(),
@@ -166,21 +169,7 @@ public final class Plots {
 
   private static List<Chart<?, ?>> extraDeep(StudyResults results) {
     int depth = results.config().extraDepth();
-    XYChart loss = xy(depth + " blocks, no warm-up", "step", "training loss (moving average of " + SMOOTHING + ")");
-    loss.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-    loss.getStyler().setYAxisMin(results.task().entropyFloor() - 0.1);
-    loss.getStyler().setYAxisMax(3.6);
-    for (Variant v : results.config().extraVariants()) {
-      results.run(v, depth, false).ifPresent(r -> {
-        double[] smooth = movingAverage(r.loss(), SMOOTHING);
-        line(loss, v.label(), steps(smooth.length), smooth, COLORS.get(v), SOLID);
-      });
-    }
-    references(loss, results, 1, results.config().steps());
-    List<Chart<?, ?>> charts = new ArrayList<>();
-    charts.add(loss);
-    charts.add(updateChart(results, depth));
-    return charts;
+    return List.of(lossChart(results, depth, false, results.config().extraVariants()), updateChart(results, depth));
   }
 
   private static List<Chart<?, ?>> normCost(StudyResults results) {
@@ -214,6 +203,7 @@ public final class Plots {
         .yAxisTitle(yTitle).build();
     style(chart.getStyler());
     chart.getStyler().setMarkerSize(6);
+    chart.getStyler().setXAxisTickMarkSpacingHint(90);
     return chart;
   }
 
