@@ -1,6 +1,9 @@
 package dev.example;
 
 import dev.normforge.runtime.internal.BatchNormBase;
+import java.lang.Float;
+import java.lang.Math;
+import java.lang.Override;
 import java.util.Arrays;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
@@ -37,276 +40,351 @@ public final class TinyGptBatchNorm extends BatchNormBase {
    */
   public static final double MOMENTUM = 0.1;
 
-  /**
-   * The widest float vector this CPU has (AVX-512: 16 lanes, AVX2: 8).
-   */
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-
-  private static final int LANES = SPECIES.length();
-
-  /**
-   * Features per main-loop iteration: 4 vectors with independent accumulators.
-   */
-  private static final int UNROLLED_STEP = 4 * LANES;
-
-  /**
-   * End of the unrolled main loop.
-   */
-  private static final int UNROLLED_BOUND = HIDDEN - HIDDEN % UNROLLED_STEP;
-
-  /**
-   * End of the one-vector loop; a scalar tail does the rest.
-   */
-  private static final int VECTOR_BOUND = SPECIES.loopBound(HIDDEN);
-
-  /**
-   * Rows walked per block of features before the next block.
-   */
-  private static final int TILE_ROWS = 8;
-
-  /**
-   * Features per block of a pass with many live values per vector: 2 vectors.
-   */
-  private static final int PAIR_STEP = 2 * LANES;
-
-  /**
-   * End of the two-vector blocks.
-   */
-  private static final int PAIR_BOUND = HIDDEN - HIDDEN % PAIR_STEP;
+  private final Kernels kernels;
 
   /**
    * A new layer: weight 1, bias 0, zero gradients, running mean 0 and running variance 1.
    */
   public TinyGptBatchNorm() {
     super(HIDDEN, EPS, MOMENTUM, true, true);
+    this.kernels = new Kernels();
+  }
+
+  @Override
+  protected void sumRows(float[] x, int xOff, int r0, int r1, float[] sum) {
+    kernels.sumRows(x, xOff, r0, r1, sum);
   }
 
   @Override
   protected void statsRows(float[] x, int xOff, int r0, int r1, float[] shift, float[] sum,
       float[] sumSq) {
-    // Σd and Σd² per feature, d = x - shift: around a shift near the data, the variance Σd²/n - (Σd/n)² keeps its digits when the mean dwarfs the spread
-    Arrays.fill(sum, 0, HIDDEN, 0f);
-    Arrays.fill(sumSq, 0, HIDDEN, 0f);
-    for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-      int t1 = Math.min(r1, t0 + TILE_ROWS);
-      int j = 0;
-      for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-        FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j), sh1 = FloatVector.fromArray(SPECIES, shift, j + LANES), sh2 = FloatVector.fromArray(SPECIES, shift, j + 2 * LANES), sh3 = FloatVector.fromArray(SPECIES, shift, j + 3 * LANES);
-        FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j), s1 = FloatVector.fromArray(SPECIES, sum, j + LANES), s2 = FloatVector.fromArray(SPECIES, sum, j + 2 * LANES), s3 = FloatVector.fromArray(SPECIES, sum, j + 3 * LANES);
-        FloatVector q0 = FloatVector.fromArray(SPECIES, sumSq, j), q1 = FloatVector.fromArray(SPECIES, sumSq, j + LANES), q2 = FloatVector.fromArray(SPECIES, sumSq, j + 2 * LANES), q3 = FloatVector.fromArray(SPECIES, sumSq, j + 3 * LANES);
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(sh0);
-          var d1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(sh1);
-          var d2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(sh2);
-          var d3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(sh3);
-          s0 = s0.add(d0);
-          s1 = s1.add(d1);
-          s2 = s2.add(d2);
-          s3 = s3.add(d3);
-          q0 = d0.fma(d0, q0);
-          q1 = d1.fma(d1, q1);
-          q2 = d2.fma(d2, q2);
-          q3 = d3.fma(d3, q3);
-        }
-        s0.intoArray(sum, j);
-        s1.intoArray(sum, j + LANES);
-        s2.intoArray(sum, j + 2 * LANES);
-        s3.intoArray(sum, j + 3 * LANES);
-        q0.intoArray(sumSq, j);
-        q1.intoArray(sumSq, j + LANES);
-        q2.intoArray(sumSq, j + 2 * LANES);
-        q3.intoArray(sumSq, j + 3 * LANES);
-      }
-      for (; j < VECTOR_BOUND; j += LANES) {
-        FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j);
-        FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j);
-        FloatVector q0 = FloatVector.fromArray(SPECIES, sumSq, j);
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(sh0);
-          s0 = s0.add(d0);
-          q0 = d0.fma(d0, q0);
-        }
-        s0.intoArray(sum, j);
-        q0.intoArray(sumSq, j);
-      }
-      for (; j < HIDDEN; j++) {
-        float sh = shift[j];
-        float s = sum[j];
-        float q = sumSq[j];
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          float d = x[xo + j] - sh;
-          s += d;
-          q = Math.fma(d, d, q);
-        }
-        sum[j] = s;
-        sumSq[j] = q;
-      }
-    }
+    kernels.statsRows(x, xOff, r0, r1, shift, sum, sumSq);
   }
 
   @Override
   protected void normalizeRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1,
       float[] shift, float[] scale, float[] offset) {
-    // y = (x - shift)·scale + offset, per feature
-    for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-      int t1 = Math.min(r1, t0 + TILE_ROWS);
-      int j = 0;
-      for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-        FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j), sh1 = FloatVector.fromArray(SPECIES, shift, j + LANES), sh2 = FloatVector.fromArray(SPECIES, shift, j + 2 * LANES), sh3 = FloatVector.fromArray(SPECIES, shift, j + 3 * LANES);
-        FloatVector sc0 = FloatVector.fromArray(SPECIES, scale, j), sc1 = FloatVector.fromArray(SPECIES, scale, j + LANES), sc2 = FloatVector.fromArray(SPECIES, scale, j + 2 * LANES), sc3 = FloatVector.fromArray(SPECIES, scale, j + 3 * LANES);
-        FloatVector of0 = FloatVector.fromArray(SPECIES, offset, j), of1 = FloatVector.fromArray(SPECIES, offset, j + LANES), of2 = FloatVector.fromArray(SPECIES, offset, j + 2 * LANES), of3 = FloatVector.fromArray(SPECIES, offset, j + 3 * LANES);
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int yo = yOff + r * HIDDEN;
-          FloatVector.fromArray(SPECIES, x, xo + j).sub(sh0).fma(sc0, of0).intoArray(y, yo + j);
-          FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(sh1).fma(sc1, of1).intoArray(y, yo + j + LANES);
-          FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(sh2).fma(sc2, of2).intoArray(y, yo + j + 2 * LANES);
-          FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(sh3).fma(sc3, of3).intoArray(y, yo + j + 3 * LANES);
-        }
-      }
-      for (; j < VECTOR_BOUND; j += LANES) {
-        FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j);
-        FloatVector sc0 = FloatVector.fromArray(SPECIES, scale, j);
-        FloatVector of0 = FloatVector.fromArray(SPECIES, offset, j);
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int yo = yOff + r * HIDDEN;
-          FloatVector.fromArray(SPECIES, x, xo + j).sub(sh0).fma(sc0, of0).intoArray(y, yo + j);
-        }
-      }
-      for (; j < HIDDEN; j++) {
-        float sh = shift[j];
-        float sc = scale[j];
-        float of = offset[j];
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int yo = yOff + r * HIDDEN;
-          y[yo + j] = Math.fma(x[xo + j] - sh, sc, of);
-        }
-      }
-    }
+    kernels.normalizeRows(x, xOff, y, yOff, r0, r1, shift, scale, offset);
   }
 
   @Override
   protected void gradientSumsRows(float[] x, int xOff, float[] dy, int dyOff, int r0, int r1,
       float[] center, float[] sumDy, float[] sumDyXc, float[] sumXc) {
-    // Σdy, Σdy·xc and Σxc per feature, xc = x - center
-    Arrays.fill(sumDy, 0, HIDDEN, 0f);
-    Arrays.fill(sumDyXc, 0, HIDDEN, 0f);
-    Arrays.fill(sumXc, 0, HIDDEN, 0f);
-    for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-      int t1 = Math.min(r1, t0 + TILE_ROWS);
-      int j = 0;
-      for (; j < PAIR_BOUND; j += PAIR_STEP) {
-        FloatVector m0 = FloatVector.fromArray(SPECIES, center, j), m1 = FloatVector.fromArray(SPECIES, center, j + LANES);
-        FloatVector sg0 = FloatVector.fromArray(SPECIES, sumDy, j), sg1 = FloatVector.fromArray(SPECIES, sumDy, j + LANES);
-        FloatVector sgx0 = FloatVector.fromArray(SPECIES, sumDyXc, j), sgx1 = FloatVector.fromArray(SPECIES, sumDyXc, j + LANES);
-        FloatVector sx0 = FloatVector.fromArray(SPECIES, sumXc, j), sx1 = FloatVector.fromArray(SPECIES, sumXc, j + LANES);
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int dyo = dyOff + r * HIDDEN;
-          var xc0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m0);
-          var xc1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m1);
-          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
-          var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
-          sg0 = sg0.add(g0);
-          sg1 = sg1.add(g1);
-          sgx0 = g0.fma(xc0, sgx0);
-          sgx1 = g1.fma(xc1, sgx1);
-          sx0 = sx0.add(xc0);
-          sx1 = sx1.add(xc1);
-        }
-        sg0.intoArray(sumDy, j);
-        sg1.intoArray(sumDy, j + LANES);
-        sgx0.intoArray(sumDyXc, j);
-        sgx1.intoArray(sumDyXc, j + LANES);
-        sx0.intoArray(sumXc, j);
-        sx1.intoArray(sumXc, j + LANES);
-      }
-      for (; j < VECTOR_BOUND; j += LANES) {
-        FloatVector m0 = FloatVector.fromArray(SPECIES, center, j);
-        FloatVector sg0 = FloatVector.fromArray(SPECIES, sumDy, j);
-        FloatVector sgx0 = FloatVector.fromArray(SPECIES, sumDyXc, j);
-        FloatVector sx0 = FloatVector.fromArray(SPECIES, sumXc, j);
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int dyo = dyOff + r * HIDDEN;
-          var xc0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m0);
-          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
-          sg0 = sg0.add(g0);
-          sgx0 = g0.fma(xc0, sgx0);
-          sx0 = sx0.add(xc0);
-        }
-        sg0.intoArray(sumDy, j);
-        sgx0.intoArray(sumDyXc, j);
-        sx0.intoArray(sumXc, j);
-      }
-      for (; j < HIDDEN; j++) {
-        float m = center[j];
-        float sg = sumDy[j];
-        float sgx = sumDyXc[j];
-        float sx = sumXc[j];
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int dyo = dyOff + r * HIDDEN;
-          float xc = x[xo + j] - m;
-          float g = dy[dyo + j];
-          sg += g;
-          sgx = Math.fma(g, xc, sgx);
-          sx += xc;
-        }
-        sumDy[j] = sg;
-        sumDyXc[j] = sgx;
-        sumXc[j] = sx;
-      }
-    }
+    kernels.gradientSumsRows(x, xOff, dy, dyOff, r0, r1, center, sumDy, sumDyXc, sumXc);
   }
 
   @Override
   protected void backwardRows(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff,
       int r0, int r1, float[] center, float[] coefA, float[] coefB, float[] coefC) {
-    // dx = a·dy + b·(x - center) + c, per feature
-    for (int t0 = r0; t0 < r1; t0 += TILE_ROWS) {
-      int t1 = Math.min(r1, t0 + TILE_ROWS);
-      int j = 0;
-      for (; j < PAIR_BOUND; j += PAIR_STEP) {
-        FloatVector m0 = FloatVector.fromArray(SPECIES, center, j), m1 = FloatVector.fromArray(SPECIES, center, j + LANES);
-        FloatVector a0 = FloatVector.fromArray(SPECIES, coefA, j), a1 = FloatVector.fromArray(SPECIES, coefA, j + LANES);
-        FloatVector b0 = FloatVector.fromArray(SPECIES, coefB, j), b1 = FloatVector.fromArray(SPECIES, coefB, j + LANES);
-        FloatVector c0 = FloatVector.fromArray(SPECIES, coefC, j), c1 = FloatVector.fromArray(SPECIES, coefC, j + LANES);
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int dyo = dyOff + r * HIDDEN;
-          int dxo = dxOff + r * HIDDEN;
-          FloatVector.fromArray(SPECIES, dy, dyo + j).fma(a0, FloatVector.fromArray(SPECIES, x, xo + j).sub(m0).fma(b0, c0)).intoArray(dx, dxo + j);
-          FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).fma(a1, FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m1).fma(b1, c1)).intoArray(dx, dxo + j + LANES);
+    kernels.backwardRows(x, xOff, dy, dyOff, dx, dxOff, r0, r1, center, coefA, coefB, coefC);
+  }
+
+  /**
+   * The kernels and what they read: the Vector API code of this class, created by the constructor
+   * after the base class has checked that the JVM has {@code jdk.incubator.vector}.
+   */
+  private final class Kernels {
+    /**
+     * The widest float vector this CPU has (AVX-512: 16 lanes, AVX2: 8).
+     */
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private static final int LANES = SPECIES.length();
+
+    /**
+     * Features per main-loop iteration: 4 vectors with independent accumulators.
+     */
+    private static final int UNROLLED_STEP = 4 * LANES;
+
+    /**
+     * End of the unrolled main loop.
+     */
+    private static final int UNROLLED_BOUND = HIDDEN - HIDDEN % UNROLLED_STEP;
+
+    /**
+     * End of the one-vector loop; a scalar tail does the rest.
+     */
+    private static final int VECTOR_BOUND = SPECIES.loopBound(HIDDEN);
+
+    /**
+     * Rows walked per block of features before the next block.
+     */
+    private static final int TILE_ROWS = 8;
+
+    /**
+     * Features per block of a pass with many live values per vector: 2 vectors.
+     */
+    private static final int PAIR_STEP = 2 * LANES;
+
+    /**
+     * End of the two-vector blocks.
+     */
+    private static final int PAIR_BOUND = HIDDEN - HIDDEN % PAIR_STEP;
+
+    Kernels() {
+    }
+
+    void sumRows(float[] x, int xOff, int r0, int r1, float[] sum) {
+      // Σx per feature
+      Arrays.fill(sum, 0, HIDDEN, 0f);
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j), s1 = FloatVector.fromArray(SPECIES, sum, j + LANES), s2 = FloatVector.fromArray(SPECIES, sum, j + 2 * LANES), s3 = FloatVector.fromArray(SPECIES, sum, j + 3 * LANES);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            s0 = s0.add(FloatVector.fromArray(SPECIES, x, xo + j));
+            s1 = s1.add(FloatVector.fromArray(SPECIES, x, xo + j + LANES));
+            s2 = s2.add(FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES));
+            s3 = s3.add(FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES));
+          }
+          s0.intoArray(sum, j);
+          s1.intoArray(sum, j + LANES);
+          s2.intoArray(sum, j + 2 * LANES);
+          s3.intoArray(sum, j + 3 * LANES);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            s0 = s0.add(FloatVector.fromArray(SPECIES, x, xo + j));
+          }
+          s0.intoArray(sum, j);
+        }
+        for (; j < HIDDEN; j++) {
+          float s = sum[j];
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            s += x[xo + j];
+          }
+          sum[j] = s;
         }
       }
-      for (; j < VECTOR_BOUND; j += LANES) {
-        FloatVector m0 = FloatVector.fromArray(SPECIES, center, j);
-        FloatVector a0 = FloatVector.fromArray(SPECIES, coefA, j);
-        FloatVector b0 = FloatVector.fromArray(SPECIES, coefB, j);
-        FloatVector c0 = FloatVector.fromArray(SPECIES, coefC, j);
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int dyo = dyOff + r * HIDDEN;
-          int dxo = dxOff + r * HIDDEN;
-          FloatVector.fromArray(SPECIES, dy, dyo + j).fma(a0, FloatVector.fromArray(SPECIES, x, xo + j).sub(m0).fma(b0, c0)).intoArray(dx, dxo + j);
+    }
+
+    void statsRows(float[] x, int xOff, int r0, int r1, float[] shift, float[] sum, float[] sumSq) {
+      // Σd and Σd² per feature, d = x - shift: around a shift near the data, the variance Σd²/n - (Σd/n)² keeps its digits when the mean dwarfs the spread
+      Arrays.fill(sum, 0, HIDDEN, 0f);
+      Arrays.fill(sumSq, 0, HIDDEN, 0f);
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j), sh1 = FloatVector.fromArray(SPECIES, shift, j + LANES), sh2 = FloatVector.fromArray(SPECIES, shift, j + 2 * LANES), sh3 = FloatVector.fromArray(SPECIES, shift, j + 3 * LANES);
+          FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j), s1 = FloatVector.fromArray(SPECIES, sum, j + LANES), s2 = FloatVector.fromArray(SPECIES, sum, j + 2 * LANES), s3 = FloatVector.fromArray(SPECIES, sum, j + 3 * LANES);
+          FloatVector q0 = FloatVector.fromArray(SPECIES, sumSq, j), q1 = FloatVector.fromArray(SPECIES, sumSq, j + LANES), q2 = FloatVector.fromArray(SPECIES, sumSq, j + 2 * LANES), q3 = FloatVector.fromArray(SPECIES, sumSq, j + 3 * LANES);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(sh0);
+            var d1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(sh1);
+            var d2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(sh2);
+            var d3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(sh3);
+            s0 = s0.add(d0);
+            s1 = s1.add(d1);
+            s2 = s2.add(d2);
+            s3 = s3.add(d3);
+            q0 = d0.fma(d0, q0);
+            q1 = d1.fma(d1, q1);
+            q2 = d2.fma(d2, q2);
+            q3 = d3.fma(d3, q3);
+          }
+          s0.intoArray(sum, j);
+          s1.intoArray(sum, j + LANES);
+          s2.intoArray(sum, j + 2 * LANES);
+          s3.intoArray(sum, j + 3 * LANES);
+          q0.intoArray(sumSq, j);
+          q1.intoArray(sumSq, j + LANES);
+          q2.intoArray(sumSq, j + 2 * LANES);
+          q3.intoArray(sumSq, j + 3 * LANES);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j);
+          FloatVector s0 = FloatVector.fromArray(SPECIES, sum, j);
+          FloatVector q0 = FloatVector.fromArray(SPECIES, sumSq, j);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            var d0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(sh0);
+            s0 = s0.add(d0);
+            q0 = d0.fma(d0, q0);
+          }
+          s0.intoArray(sum, j);
+          q0.intoArray(sumSq, j);
+        }
+        for (; j < HIDDEN; j++) {
+          float sh = shift[j];
+          float s = sum[j];
+          float q = sumSq[j];
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            float d = x[xo + j] - sh;
+            s += d;
+            q = Math.fma(d, d, q);
+          }
+          sum[j] = s;
+          sumSq[j] = q;
         }
       }
-      for (; j < HIDDEN; j++) {
-        float m = center[j];
-        float a = coefA[j];
-        float b = coefB[j];
-        float c = coefC[j];
-        for (int r = t0; r < t1; r++) {
-          int xo = xOff + r * HIDDEN;
-          int dyo = dyOff + r * HIDDEN;
-          int dxo = dxOff + r * HIDDEN;
-          dx[dxo + j] = Math.fma(dy[dyo + j], a, Math.fma(x[xo + j] - m, b, c));
+    }
+
+    void normalizeRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1, float[] shift,
+        float[] scale, float[] offset) {
+      // y = (x - shift)·scale + offset, per feature
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
+        int j = 0;
+        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+          FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j), sh1 = FloatVector.fromArray(SPECIES, shift, j + LANES), sh2 = FloatVector.fromArray(SPECIES, shift, j + 2 * LANES), sh3 = FloatVector.fromArray(SPECIES, shift, j + 3 * LANES);
+          FloatVector sc0 = FloatVector.fromArray(SPECIES, scale, j), sc1 = FloatVector.fromArray(SPECIES, scale, j + LANES), sc2 = FloatVector.fromArray(SPECIES, scale, j + 2 * LANES), sc3 = FloatVector.fromArray(SPECIES, scale, j + 3 * LANES);
+          FloatVector of0 = FloatVector.fromArray(SPECIES, offset, j), of1 = FloatVector.fromArray(SPECIES, offset, j + LANES), of2 = FloatVector.fromArray(SPECIES, offset, j + 2 * LANES), of3 = FloatVector.fromArray(SPECIES, offset, j + 3 * LANES);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int yo = yOff + r * HIDDEN;
+            FloatVector.fromArray(SPECIES, x, xo + j).sub(sh0).fma(sc0, of0).intoArray(y, yo + j);
+            FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(sh1).fma(sc1, of1).intoArray(y, yo + j + LANES);
+            FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).sub(sh2).fma(sc2, of2).intoArray(y, yo + j + 2 * LANES);
+            FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).sub(sh3).fma(sc3, of3).intoArray(y, yo + j + 3 * LANES);
+          }
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          FloatVector sh0 = FloatVector.fromArray(SPECIES, shift, j);
+          FloatVector sc0 = FloatVector.fromArray(SPECIES, scale, j);
+          FloatVector of0 = FloatVector.fromArray(SPECIES, offset, j);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int yo = yOff + r * HIDDEN;
+            FloatVector.fromArray(SPECIES, x, xo + j).sub(sh0).fma(sc0, of0).intoArray(y, yo + j);
+          }
+        }
+        for (; j < HIDDEN; j++) {
+          float sh = shift[j];
+          float sc = scale[j];
+          float of = offset[j];
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int yo = yOff + r * HIDDEN;
+            y[yo + j] = Math.fma(x[xo + j] - sh, sc, of);
+          }
+        }
+      }
+    }
+
+    void gradientSumsRows(float[] x, int xOff, float[] dy, int dyOff, int r0, int r1,
+        float[] center, float[] sumDy, float[] sumDyXc, float[] sumXc) {
+      // Σdy, Σdy·xc and Σxc per feature, xc = x - center
+      Arrays.fill(sumDy, 0, HIDDEN, 0f);
+      Arrays.fill(sumDyXc, 0, HIDDEN, 0f);
+      Arrays.fill(sumXc, 0, HIDDEN, 0f);
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
+        int j = 0;
+        for (; j < PAIR_BOUND; j += PAIR_STEP) {
+          FloatVector m0 = FloatVector.fromArray(SPECIES, center, j), m1 = FloatVector.fromArray(SPECIES, center, j + LANES);
+          FloatVector sg0 = FloatVector.fromArray(SPECIES, sumDy, j), sg1 = FloatVector.fromArray(SPECIES, sumDy, j + LANES);
+          FloatVector sgx0 = FloatVector.fromArray(SPECIES, sumDyXc, j), sgx1 = FloatVector.fromArray(SPECIES, sumDyXc, j + LANES);
+          FloatVector sx0 = FloatVector.fromArray(SPECIES, sumXc, j), sx1 = FloatVector.fromArray(SPECIES, sumXc, j + LANES);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int dyo = dyOff + r * HIDDEN;
+            var xc0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m0);
+            var xc1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m1);
+            var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+            var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
+            sg0 = sg0.add(g0);
+            sg1 = sg1.add(g1);
+            sgx0 = g0.fma(xc0, sgx0);
+            sgx1 = g1.fma(xc1, sgx1);
+            sx0 = sx0.add(xc0);
+            sx1 = sx1.add(xc1);
+          }
+          sg0.intoArray(sumDy, j);
+          sg1.intoArray(sumDy, j + LANES);
+          sgx0.intoArray(sumDyXc, j);
+          sgx1.intoArray(sumDyXc, j + LANES);
+          sx0.intoArray(sumXc, j);
+          sx1.intoArray(sumXc, j + LANES);
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          FloatVector m0 = FloatVector.fromArray(SPECIES, center, j);
+          FloatVector sg0 = FloatVector.fromArray(SPECIES, sumDy, j);
+          FloatVector sgx0 = FloatVector.fromArray(SPECIES, sumDyXc, j);
+          FloatVector sx0 = FloatVector.fromArray(SPECIES, sumXc, j);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int dyo = dyOff + r * HIDDEN;
+            var xc0 = FloatVector.fromArray(SPECIES, x, xo + j).sub(m0);
+            var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+            sg0 = sg0.add(g0);
+            sgx0 = g0.fma(xc0, sgx0);
+            sx0 = sx0.add(xc0);
+          }
+          sg0.intoArray(sumDy, j);
+          sgx0.intoArray(sumDyXc, j);
+          sx0.intoArray(sumXc, j);
+        }
+        for (; j < HIDDEN; j++) {
+          float m = center[j];
+          float sg = sumDy[j];
+          float sgx = sumDyXc[j];
+          float sx = sumXc[j];
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int dyo = dyOff + r * HIDDEN;
+            float xc = x[xo + j] - m;
+            float g = dy[dyo + j];
+            sg += g;
+            sgx = Math.fma(g, xc, sgx);
+            sx += xc;
+          }
+          sumDy[j] = sg;
+          sumDyXc[j] = sgx;
+          sumXc[j] = sx;
+        }
+      }
+    }
+
+    void backwardRows(float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int r0,
+        int r1, float[] center, float[] coefA, float[] coefB, float[] coefC) {
+      // dx = (dy + b·(x - center) + c)·a, per feature
+      for (int t0 = r0, t1; t0 < r1; t0 = t1) {
+        t1 = t0 + Math.min(TILE_ROWS, r1 - t0);
+        int j = 0;
+        for (; j < PAIR_BOUND; j += PAIR_STEP) {
+          FloatVector m0 = FloatVector.fromArray(SPECIES, center, j), m1 = FloatVector.fromArray(SPECIES, center, j + LANES);
+          FloatVector a0 = FloatVector.fromArray(SPECIES, coefA, j), a1 = FloatVector.fromArray(SPECIES, coefA, j + LANES);
+          FloatVector b0 = FloatVector.fromArray(SPECIES, coefB, j), b1 = FloatVector.fromArray(SPECIES, coefB, j + LANES);
+          FloatVector c0 = FloatVector.fromArray(SPECIES, coefC, j), c1 = FloatVector.fromArray(SPECIES, coefC, j + LANES);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int dyo = dyOff + r * HIDDEN;
+            int dxo = dxOff + r * HIDDEN;
+            FloatVector.fromArray(SPECIES, x, xo + j).sub(m0).fma(b0, c0).add(FloatVector.fromArray(SPECIES, dy, dyo + j)).mul(a0).intoArray(dx, dxo + j);
+            FloatVector.fromArray(SPECIES, x, xo + j + LANES).sub(m1).fma(b1, c1).add(FloatVector.fromArray(SPECIES, dy, dyo + j + LANES)).mul(a1).intoArray(dx, dxo + j + LANES);
+          }
+        }
+        for (; j < VECTOR_BOUND; j += LANES) {
+          FloatVector m0 = FloatVector.fromArray(SPECIES, center, j);
+          FloatVector a0 = FloatVector.fromArray(SPECIES, coefA, j);
+          FloatVector b0 = FloatVector.fromArray(SPECIES, coefB, j);
+          FloatVector c0 = FloatVector.fromArray(SPECIES, coefC, j);
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int dyo = dyOff + r * HIDDEN;
+            int dxo = dxOff + r * HIDDEN;
+            FloatVector.fromArray(SPECIES, x, xo + j).sub(m0).fma(b0, c0).add(FloatVector.fromArray(SPECIES, dy, dyo + j)).mul(a0).intoArray(dx, dxo + j);
+          }
+        }
+        for (; j < HIDDEN; j++) {
+          float m = center[j];
+          float a = coefA[j];
+          float b = coefB[j];
+          float c = coefC[j];
+          for (int r = t0; r < t1; r++) {
+            int xo = xOff + r * HIDDEN;
+            int dyo = dyOff + r * HIDDEN;
+            int dxo = dxOff + r * HIDDEN;
+            dx[dxo + j] = (Math.fma(x[xo + j] - m, b, c) + dy[dyo + j]) * a;
+          }
         }
       }
     }

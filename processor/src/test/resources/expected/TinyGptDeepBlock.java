@@ -3,6 +3,9 @@ package dev.example;
 import dev.normforge.runtime.internal.Lanes;
 import dev.normforge.runtime.internal.PostNormBlock;
 import dev.normforge.runtime.internal.RowStats;
+import java.lang.Float;
+import java.lang.Math;
+import java.lang.Override;
 import javax.annotation.processing.Generated;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -35,16 +38,6 @@ public final class TinyGptDeepBlock extends PostNormBlock {
   public static final double EPS = 1.0E-5;
 
   /**
-   * A row's sum of squares below this may have lost precision to underflow (or the row is constant).
-   */
-  private static final float MIN_SAFE_SUM = 1e-30f;
-
-  /**
-   * A row's sum of squares above this may have overflowed float.
-   */
-  private static final float MAX_SAFE_SUM = 1e36f;
-
-  /**
    * The residual scale alpha (DeepNet).
    */
   public static final double ALPHA = 2.213363839400643;
@@ -54,324 +47,358 @@ public final class TinyGptDeepBlock extends PostNormBlock {
    */
   public static final double BETA = 0.3194715521231362;
 
-  /**
-   * alpha as the kernels use it.
-   */
-  private static final float ALPHA_F = (float) ALPHA;
-
-  /**
-   * The widest float vector this CPU has (AVX-512: 16 lanes, AVX2: 8).
-   */
-  private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
-
-  private static final int LANES = SPECIES.length();
-
-  /**
-   * Features per main-loop iteration: 4 vectors with independent accumulators.
-   */
-  private static final int UNROLLED_STEP = 4 * LANES;
-
-  /**
-   * End of the unrolled main loop.
-   */
-  private static final int UNROLLED_BOUND = HIDDEN - HIDDEN % UNROLLED_STEP;
-
-  /**
-   * End of the one-vector loop; a scalar tail does the rest.
-   */
-  private static final int VECTOR_BOUND = SPECIES.loopBound(HIDDEN);
-
-  /**
-   * {@code weight().value()}, read by the kernels.
-   */
-  private final float[] weight;
-
-  /**
-   * {@code bias().value()}, read by the kernels.
-   */
-  private final float[] bias;
+  private final Kernels kernels;
 
   /**
    * A new block whose norm has weight 1.0 and bias 0 and zero gradients.
    */
   public TinyGptDeepBlock() {
     super(HIDDEN, EPS, ALPHA, BETA, true, true, true, 1.0f);
-    this.weight = weight().value();
-    this.bias = bias().value();
+    this.kernels = new Kernels();
   }
 
   @Override
   protected void addNormRows(float[] x, int xOff, float[] f, int fOff, float[] s, int sOff,
       float[] y, int yOff, int r0, int r1, float[] mean, float[] rstd, int statsOff) {
-    for (int r = r0; r < r1; r++) {
-      int xo = xOff + r * HIDDEN;
-      int fo = fOff + r * HIDDEN;
-      int so = sOff + r * HIDDEN;
-      int yo = yOff + r * HIDDEN;
-      // pass 1: s = alpha·x + f, written for the backward and the next passes; Σs, a first estimate of the mean
-      float sum;
-      {
-        var alphaFV = FloatVector.broadcast(SPECIES, ALPHA_F);
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector sum0 = zero, sum1 = zero, sum2 = zero, sum3 = zero;
-        int j = 0;
-        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          var v0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j));
-          v0.intoArray(s, so + j);
-          sum0 = sum0.add(v0);
-          var v1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + LANES));
-          v1.intoArray(s, so + j + LANES);
-          sum1 = sum1.add(v1);
-          var v2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + 2 * LANES));
-          v2.intoArray(s, so + j + 2 * LANES);
-          sum2 = sum2.add(v2);
-          var v3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + 3 * LANES));
-          v3.intoArray(s, so + j + 3 * LANES);
-          sum3 = sum3.add(v3);
-        }
-        for (; j < VECTOR_BOUND; j += LANES) {
-          var v0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j));
-          v0.intoArray(s, so + j);
-          sum0 = sum0.add(v0);
-        }
-        FloatVector sumV = sum0.add(sum1).add(sum2.add(sum3));
-        if (LANES > 32) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_1));
-        sum = sumV.lane(0);
-        for (; j < HIDDEN; j++) {
-          float v = Math.fma(ALPHA_F, x[xo + j], f[fo + j]);
-          s[so + j] = v;
-          sum += v;
-        }
-      }
-      float m = sum / HIDDEN;
-      // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
-      float dev, devSq;
-      {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector dev0 = zero, dev1 = zero, dev2 = zero, dev3 = zero;
-        FloatVector devSq0 = zero, devSq1 = zero, devSq2 = zero, devSq3 = zero;
-        int j = 0;
-        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          var d0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m);
-          dev0 = dev0.add(d0);
-          devSq0 = d0.fma(d0, devSq0);
-          var d1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m);
-          dev1 = dev1.add(d1);
-          devSq1 = d1.fma(d1, devSq1);
-          var d2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m);
-          dev2 = dev2.add(d2);
-          devSq2 = d2.fma(d2, devSq2);
-          var d3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m);
-          dev3 = dev3.add(d3);
-          devSq3 = d3.fma(d3, devSq3);
-        }
-        for (; j < VECTOR_BOUND; j += LANES) {
-          var d0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m);
-          dev0 = dev0.add(d0);
-          devSq0 = d0.fma(d0, devSq0);
-        }
-        FloatVector devV = dev0.add(dev1).add(dev2.add(dev3));
-        if (LANES > 32) devV = devV.add(devV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) devV = devV.add(devV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) devV = devV.add(devV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) devV = devV.add(devV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) devV = devV.add(devV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) devV = devV.add(devV.rearrange(Lanes.SWAP_1));
-        dev = devV.lane(0);
-        FloatVector devSqV = devSq0.add(devSq1).add(devSq2.add(devSq3));
-        if (LANES > 32) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_1));
-        devSq = devSqV.lane(0);
-        for (; j < HIDDEN; j++) {
-          float d = s[so + j] - m;
-          dev += d;
-          devSq = Math.fma(d, d, devSq);
-        }
-      }
-      float shift = dev / HIDDEN;
-      float rs;
-      if (devSq > MIN_SAFE_SUM && devSq < MAX_SAFE_SUM) {
-        rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / HIDDEN - (double) shift * shift) + EPS));
-      } else {
-        // a constant row, squares that under- or overflow float, NaN or infinity: statistics in double
-        double md = RowStats.mean(s, so, HIDDEN);
-        m = (float) md;
-        shift = (float) (md - m);
-        rs = (float) RowStats.rstd(s, so, HIDDEN, md, EPS);
-      }
-      float c = -shift * rs;
-      // pass 3: y = (s - mean)·rstd·weight + bias
-      {
-        int j = 0;
-        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          FloatVector.fromArray(SPECIES, s, so + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-          FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
-          FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
-          FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
-        }
-        for (; j < VECTOR_BOUND; j += LANES) {
-          FloatVector.fromArray(SPECIES, s, so + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
-        }
-        for (; j < HIDDEN; j++) {
-          y[yo + j] = Math.fma(Math.fma(s[so + j] - m, rs, c), weight[j], bias[j]);
-        }
-      }
-      mean[statsOff + r] = m + shift;
-      rstd[statsOff + r] = rs;
-    }
+    kernels.addNormRows(x, xOff, f, fOff, s, sOff, y, yOff, r0, r1, mean, rstd, statsOff);
   }
 
   @Override
   protected void addNormBackwardRows(float[] s, int sOff, float[] dy, int dyOff, float[] ds,
       int dsOff, float[] dx, int dxOff, int r0, int r1, float[] mean, float[] rstd, int statsOff,
       float[] dweight, float[] dbias) {
-    for (int r = r0; r < r1; r++) {
-      int so = sOff + r * HIDDEN;
-      int dyo = dyOff + r * HIDDEN;
-      int dso = dsOff + r * HIDDEN;
-      int dxo = dxOff + r * HIDDEN;
-      float m = mean[statsOff + r];
-      float rs = rstd[statsOff + r];
-      // pass 1: xhat = (x - mean)·rstd, g = dy·weight; Σg, Σg·xhat, Σxhat
-      float sumG, sumGx, sumX;
-      {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector sumG0 = zero, sumG1 = zero, sumG2 = zero, sumG3 = zero;
-        FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
-        FloatVector sumX0 = zero, sumX1 = zero, sumX2 = zero, sumX3 = zero;
-        int j = 0;
-        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs);
-          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-          sumG0 = sumG0.add(g0);
-          sumGx0 = g0.fma(xh0, sumGx0);
-          sumX0 = sumX0.add(xh0);
-          var xh1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).mul(rs);
-          var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
-          sumG1 = sumG1.add(g1);
-          sumGx1 = g1.fma(xh1, sumGx1);
-          sumX1 = sumX1.add(xh1);
-          var xh2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).mul(rs);
-          var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
-          sumG2 = sumG2.add(g2);
-          sumGx2 = g2.fma(xh2, sumGx2);
-          sumX2 = sumX2.add(xh2);
-          var xh3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).mul(rs);
-          var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
-          sumG3 = sumG3.add(g3);
-          sumGx3 = g3.fma(xh3, sumGx3);
-          sumX3 = sumX3.add(xh3);
+    kernels.addNormBackwardRows(s, sOff, dy, dyOff, ds, dsOff, dx, dxOff, r0, r1, mean, rstd, statsOff, dweight, dbias);
+  }
+
+  /**
+   * The kernels and what they read: the Vector API code of this class, created by the constructor
+   * after the base class has checked that the JVM has {@code jdk.incubator.vector}.
+   */
+  private final class Kernels {
+    /**
+     * alpha as the kernels use it.
+     */
+    private static final float ALPHA_F = (float) ALPHA;
+
+    /**
+     * A row's sum of squares below this may have lost precision to underflow (or the row is constant).
+     */
+    private static final float MIN_SAFE_SUM = 1e-30f;
+
+    /**
+     * A row's sum of squares above this may have overflowed float.
+     */
+    private static final float MAX_SAFE_SUM = 1e36f;
+
+    /**
+     * The widest float vector this CPU has (AVX-512: 16 lanes, AVX2: 8).
+     */
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private static final int LANES = SPECIES.length();
+
+    /**
+     * Features per main-loop iteration: 4 vectors with independent accumulators.
+     */
+    private static final int UNROLLED_STEP = 4 * LANES;
+
+    /**
+     * End of the unrolled main loop.
+     */
+    private static final int UNROLLED_BOUND = HIDDEN - HIDDEN % UNROLLED_STEP;
+
+    /**
+     * End of the one-vector loop; a scalar tail does the rest.
+     */
+    private static final int VECTOR_BOUND = SPECIES.loopBound(HIDDEN);
+
+    /**
+     * {@code weight().value()}, read by the kernels.
+     */
+    private final float[] weight;
+
+    /**
+     * {@code bias().value()}, read by the kernels.
+     */
+    private final float[] bias;
+
+    Kernels() {
+      this.weight = weight().value();
+      this.bias = bias().value();
+    }
+
+    void addNormRows(float[] x, int xOff, float[] f, int fOff, float[] s, int sOff, float[] y,
+        int yOff, int r0, int r1, float[] mean, float[] rstd, int statsOff) {
+      for (int r = r0; r < r1; r++) {
+        int xo = xOff + r * HIDDEN;
+        int fo = fOff + r * HIDDEN;
+        int so = sOff + r * HIDDEN;
+        int yo = yOff + r * HIDDEN;
+        float x0 = Math.fma(ALPHA_F, x[xo], f[fo]);
+        // pass 1: s = alpha·x + f, written for the backward and the next passes; Σs, a first estimate of the mean
+        float sum;
+        {
+          var alphaFV = FloatVector.broadcast(SPECIES, ALPHA_F);
+          FloatVector zero = FloatVector.zero(SPECIES);
+          FloatVector sum0 = zero, sum1 = zero, sum2 = zero, sum3 = zero;
+          int j = 0;
+          for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+            var v0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j));
+            v0.intoArray(s, so + j);
+            sum0 = sum0.add(v0.sub(x0));
+            var v1 = FloatVector.fromArray(SPECIES, x, xo + j + LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + LANES));
+            v1.intoArray(s, so + j + LANES);
+            sum1 = sum1.add(v1.sub(x0));
+            var v2 = FloatVector.fromArray(SPECIES, x, xo + j + 2 * LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + 2 * LANES));
+            v2.intoArray(s, so + j + 2 * LANES);
+            sum2 = sum2.add(v2.sub(x0));
+            var v3 = FloatVector.fromArray(SPECIES, x, xo + j + 3 * LANES).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j + 3 * LANES));
+            v3.intoArray(s, so + j + 3 * LANES);
+            sum3 = sum3.add(v3.sub(x0));
+          }
+          for (; j < VECTOR_BOUND; j += LANES) {
+            var v0 = FloatVector.fromArray(SPECIES, x, xo + j).fma(alphaFV, FloatVector.fromArray(SPECIES, f, fo + j));
+            v0.intoArray(s, so + j);
+            sum0 = sum0.add(v0.sub(x0));
+          }
+          FloatVector sumV = sum0.add(sum1).add(sum2.add(sum3));
+          if (LANES > 32) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_32));
+          if (LANES > 16) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_16));
+          if (LANES > 8) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_8));
+          if (LANES > 4) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_4));
+          if (LANES > 2) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_2));
+          if (LANES > 1) sumV = sumV.add(sumV.rearrange(Lanes.SWAP_1));
+          sum = sumV.lane(0);
+          for (; j < HIDDEN; j++) {
+            float v = Math.fma(ALPHA_F, x[xo + j], f[fo + j]);
+            s[so + j] = v;
+            sum += v - x0;
+          }
         }
-        for (; j < VECTOR_BOUND; j += LANES) {
-          var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs);
-          var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
-          sumG0 = sumG0.add(g0);
-          sumGx0 = g0.fma(xh0, sumGx0);
-          sumX0 = sumX0.add(xh0);
+        float m = x0 + sum / HIDDEN;
+        // pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)
+        float devSum, devSq;
+        {
+          FloatVector zero = FloatVector.zero(SPECIES);
+          FloatVector devSum0 = zero, devSum1 = zero, devSum2 = zero, devSum3 = zero;
+          FloatVector devSq0 = zero, devSq1 = zero, devSq2 = zero, devSq3 = zero;
+          int j = 0;
+          for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+            var d0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m);
+            devSum0 = devSum0.add(d0);
+            devSq0 = d0.fma(d0, devSq0);
+            var d1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m);
+            devSum1 = devSum1.add(d1);
+            devSq1 = d1.fma(d1, devSq1);
+            var d2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m);
+            devSum2 = devSum2.add(d2);
+            devSq2 = d2.fma(d2, devSq2);
+            var d3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m);
+            devSum3 = devSum3.add(d3);
+            devSq3 = d3.fma(d3, devSq3);
+          }
+          for (; j < VECTOR_BOUND; j += LANES) {
+            var d0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m);
+            devSum0 = devSum0.add(d0);
+            devSq0 = d0.fma(d0, devSq0);
+          }
+          FloatVector devSumV = devSum0.add(devSum1).add(devSum2.add(devSum3));
+          if (LANES > 32) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_32));
+          if (LANES > 16) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_16));
+          if (LANES > 8) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_8));
+          if (LANES > 4) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_4));
+          if (LANES > 2) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_2));
+          if (LANES > 1) devSumV = devSumV.add(devSumV.rearrange(Lanes.SWAP_1));
+          devSum = devSumV.lane(0);
+          FloatVector devSqV = devSq0.add(devSq1).add(devSq2.add(devSq3));
+          if (LANES > 32) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_32));
+          if (LANES > 16) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_16));
+          if (LANES > 8) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_8));
+          if (LANES > 4) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_4));
+          if (LANES > 2) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_2));
+          if (LANES > 1) devSqV = devSqV.add(devSqV.rearrange(Lanes.SWAP_1));
+          devSq = devSqV.lane(0);
+          for (; j < HIDDEN; j++) {
+            float d = s[so + j] - m;
+            devSum += d;
+            devSq = Math.fma(d, d, devSq);
+          }
         }
-        FloatVector sumGV = sumG0.add(sumG1).add(sumG2.add(sumG3));
-        if (LANES > 32) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_1));
-        sumG = sumGV.lane(0);
-        FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
-        if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
-        sumGx = sumGxV.lane(0);
-        FloatVector sumXV = sumX0.add(sumX1).add(sumX2.add(sumX3));
-        if (LANES > 32) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_32));
-        if (LANES > 16) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_16));
-        if (LANES > 8) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_8));
-        if (LANES > 4) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_4));
-        if (LANES > 2) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_2));
-        if (LANES > 1) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_1));
-        sumX = sumXV.lane(0);
-        for (; j < HIDDEN; j++) {
-          float xh = (s[so + j] - m) * rs;
-          float g = dy[dyo + j] * weight[j];
-          sumG += g;
-          sumGx = Math.fma(g, xh, sumGx);
-          sumX += xh;
+        float shift = devSum / HIDDEN;
+        float rs;
+        if (devSq > MIN_SAFE_SUM && devSq < MAX_SAFE_SUM) {
+          rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / HIDDEN - (double) shift * shift) + EPS));
+        } else {
+          // a constant row, squares that under- or overflow float, NaN or infinity: statistics in double
+          double md = RowStats.mean(s, so, HIDDEN);
+          m = (float) md;
+          shift = (float) (md - m);
+          rs = (float) RowStats.rstd(s, so, HIDDEN, md, EPS);
         }
+        float c = -shift * rs;
+        // pass 3: y = (s - mean)·rstd·weight + bias
+        {
+          int j = 0;
+          for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+            FloatVector.fromArray(SPECIES, s, so + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+            FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + LANES), FloatVector.fromArray(SPECIES, bias, j + LANES)).intoArray(y, yo + j + LANES);
+            FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES), FloatVector.fromArray(SPECIES, bias, j + 2 * LANES)).intoArray(y, yo + j + 2 * LANES);
+            FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES), FloatVector.fromArray(SPECIES, bias, j + 3 * LANES)).intoArray(y, yo + j + 3 * LANES);
+          }
+          for (; j < VECTOR_BOUND; j += LANES) {
+            FloatVector.fromArray(SPECIES, s, so + j).sub(m).fma(rs, c).fma(FloatVector.fromArray(SPECIES, weight, j), FloatVector.fromArray(SPECIES, bias, j)).intoArray(y, yo + j);
+          }
+          for (; j < HIDDEN; j++) {
+            y[yo + j] = Math.fma(Math.fma(s[so + j] - m, rs, c), weight[j], bias[j]);
+          }
+        }
+        mean[statsOff + r] = m + shift;
+        rstd[statsOff + r] = rs;
       }
-      // the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)
-      float e = sumX / HIDDEN;
-      float meanG = sumG / HIDDEN;
-      float meanGx = (sumGx - e * sumG) / HIDDEN;
-      float negMeanGx = -meanGx;
-      // pass 2: ds = rstd·(g - mean(g) - xhat·mean(g·xhat)); dweight += dy·xhat; dbias += dy
-      {
-        var negMeanGxV = FloatVector.broadcast(SPECIES, negMeanGx);
-        int j = 0;
-        for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
-          var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
-          var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs).sub(e);
-          var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
-          var gx0 = xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs);
-          gx0.intoArray(ds, dso + j);
-          gx0.mul(ALPHA_F).intoArray(dx, dxo + j);
-          dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
-          dyv0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
-          var dyv1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
-          var xh1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).mul(rs).sub(e);
-          var g1 = dyv1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
-          var gx1 = xh1.fma(negMeanGxV, g1.sub(meanG)).mul(rs);
-          gx1.intoArray(ds, dso + j + LANES);
-          gx1.mul(ALPHA_F).intoArray(dx, dxo + j + LANES);
-          dyv1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
-          dyv1.add(FloatVector.fromArray(SPECIES, dbias, j + LANES)).intoArray(dbias, j + LANES);
-          var dyv2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
-          var xh2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).mul(rs).sub(e);
-          var g2 = dyv2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
-          var gx2 = xh2.fma(negMeanGxV, g2.sub(meanG)).mul(rs);
-          gx2.intoArray(ds, dso + j + 2 * LANES);
-          gx2.mul(ALPHA_F).intoArray(dx, dxo + j + 2 * LANES);
-          dyv2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
-          dyv2.add(FloatVector.fromArray(SPECIES, dbias, j + 2 * LANES)).intoArray(dbias, j + 2 * LANES);
-          var dyv3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
-          var xh3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).mul(rs).sub(e);
-          var g3 = dyv3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
-          var gx3 = xh3.fma(negMeanGxV, g3.sub(meanG)).mul(rs);
-          gx3.intoArray(ds, dso + j + 3 * LANES);
-          gx3.mul(ALPHA_F).intoArray(dx, dxo + j + 3 * LANES);
-          dyv3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
-          dyv3.add(FloatVector.fromArray(SPECIES, dbias, j + 3 * LANES)).intoArray(dbias, j + 3 * LANES);
+    }
+
+    void addNormBackwardRows(float[] s, int sOff, float[] dy, int dyOff, float[] ds, int dsOff,
+        float[] dx, int dxOff, int r0, int r1, float[] mean, float[] rstd, int statsOff,
+        float[] dweight, float[] dbias) {
+      for (int r = r0; r < r1; r++) {
+        int so = sOff + r * HIDDEN;
+        int dyo = dyOff + r * HIDDEN;
+        int dso = dsOff + r * HIDDEN;
+        int dxo = dxOff + r * HIDDEN;
+        float m = mean[statsOff + r];
+        float rs = rstd[statsOff + r];
+        // pass 1: xhat = (x - mean)·rstd, g = dy·weight; Σg, Σg·xhat, Σxhat
+        float sumG, sumGx, sumX;
+        {
+          FloatVector zero = FloatVector.zero(SPECIES);
+          FloatVector sumG0 = zero, sumG1 = zero, sumG2 = zero, sumG3 = zero;
+          FloatVector sumGx0 = zero, sumGx1 = zero, sumGx2 = zero, sumGx3 = zero;
+          FloatVector sumX0 = zero, sumX1 = zero, sumX2 = zero, sumX3 = zero;
+          int j = 0;
+          for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs);
+            var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+            sumG0 = sumG0.add(g0);
+            sumGx0 = g0.fma(xh0, sumGx0);
+            sumX0 = sumX0.add(xh0);
+            var xh1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).mul(rs);
+            var g1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES).mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
+            sumG1 = sumG1.add(g1);
+            sumGx1 = g1.fma(xh1, sumGx1);
+            sumX1 = sumX1.add(xh1);
+            var xh2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).mul(rs);
+            var g2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
+            sumG2 = sumG2.add(g2);
+            sumGx2 = g2.fma(xh2, sumGx2);
+            sumX2 = sumX2.add(xh2);
+            var xh3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).mul(rs);
+            var g3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES).mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
+            sumG3 = sumG3.add(g3);
+            sumGx3 = g3.fma(xh3, sumGx3);
+            sumX3 = sumX3.add(xh3);
+          }
+          for (; j < VECTOR_BOUND; j += LANES) {
+            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs);
+            var g0 = FloatVector.fromArray(SPECIES, dy, dyo + j).mul(FloatVector.fromArray(SPECIES, weight, j));
+            sumG0 = sumG0.add(g0);
+            sumGx0 = g0.fma(xh0, sumGx0);
+            sumX0 = sumX0.add(xh0);
+          }
+          FloatVector sumGV = sumG0.add(sumG1).add(sumG2.add(sumG3));
+          if (LANES > 32) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_32));
+          if (LANES > 16) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_16));
+          if (LANES > 8) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_8));
+          if (LANES > 4) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_4));
+          if (LANES > 2) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_2));
+          if (LANES > 1) sumGV = sumGV.add(sumGV.rearrange(Lanes.SWAP_1));
+          sumG = sumGV.lane(0);
+          FloatVector sumGxV = sumGx0.add(sumGx1).add(sumGx2.add(sumGx3));
+          if (LANES > 32) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_32));
+          if (LANES > 16) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_16));
+          if (LANES > 8) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_8));
+          if (LANES > 4) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_4));
+          if (LANES > 2) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_2));
+          if (LANES > 1) sumGxV = sumGxV.add(sumGxV.rearrange(Lanes.SWAP_1));
+          sumGx = sumGxV.lane(0);
+          FloatVector sumXV = sumX0.add(sumX1).add(sumX2.add(sumX3));
+          if (LANES > 32) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_32));
+          if (LANES > 16) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_16));
+          if (LANES > 8) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_8));
+          if (LANES > 4) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_4));
+          if (LANES > 2) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_2));
+          if (LANES > 1) sumXV = sumXV.add(sumXV.rearrange(Lanes.SWAP_1));
+          sumX = sumXV.lane(0);
+          for (; j < HIDDEN; j++) {
+            float xh = (s[so + j] - m) * rs;
+            float g = dy[dyo + j] * weight[j];
+            sumG += g;
+            sumGx = Math.fma(g, xh, sumGx);
+            sumX += xh;
+          }
         }
-        for (; j < VECTOR_BOUND; j += LANES) {
-          var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
-          var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs).sub(e);
-          var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
-          var gx0 = xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs);
-          gx0.intoArray(ds, dso + j);
-          gx0.mul(ALPHA_F).intoArray(dx, dxo + j);
-          dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
-          dyv0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
-        }
-        for (; j < HIDDEN; j++) {
-          float dyv = dy[dyo + j];
-          float xh = (s[so + j] - m) * rs - e;
-          float g = dyv * weight[j];
-          float gx = Math.fma(xh, negMeanGx, g - meanG) * rs;
-          ds[dso + j] = gx;
-          dx[dxo + j] = gx * ALPHA_F;
-          dweight[j] = Math.fma(dyv, xh, dweight[j]);
-          dbias[j] = dyv + dbias[j];
+        // the saved mean was rounded to float: e re-centres xhat exactly (Σxhat = 0)
+        float e = sumX / HIDDEN;
+        float meanG = sumG / HIDDEN;
+        float meanGx = (sumGx - e * sumG) / HIDDEN;
+        float negMeanGx = -meanGx;
+        // pass 2: ds = rstd·(g - mean(g) - xhat·mean(g·xhat)); dweight += dy·xhat; dbias += dy
+        {
+          var negMeanGxV = FloatVector.broadcast(SPECIES, negMeanGx);
+          int j = 0;
+          for (; j < UNROLLED_BOUND; j += UNROLLED_STEP) {
+            var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs).sub(e);
+            var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
+            var gx0 = xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs);
+            gx0.intoArray(ds, dso + j);
+            gx0.mul(ALPHA_F).intoArray(dx, dxo + j);
+            dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+            dyv0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
+            var dyv1 = FloatVector.fromArray(SPECIES, dy, dyo + j + LANES);
+            var xh1 = FloatVector.fromArray(SPECIES, s, so + j + LANES).sub(m).mul(rs).sub(e);
+            var g1 = dyv1.mul(FloatVector.fromArray(SPECIES, weight, j + LANES));
+            var gx1 = xh1.fma(negMeanGxV, g1.sub(meanG)).mul(rs);
+            gx1.intoArray(ds, dso + j + LANES);
+            gx1.mul(ALPHA_F).intoArray(dx, dxo + j + LANES);
+            dyv1.fma(xh1, FloatVector.fromArray(SPECIES, dweight, j + LANES)).intoArray(dweight, j + LANES);
+            dyv1.add(FloatVector.fromArray(SPECIES, dbias, j + LANES)).intoArray(dbias, j + LANES);
+            var dyv2 = FloatVector.fromArray(SPECIES, dy, dyo + j + 2 * LANES);
+            var xh2 = FloatVector.fromArray(SPECIES, s, so + j + 2 * LANES).sub(m).mul(rs).sub(e);
+            var g2 = dyv2.mul(FloatVector.fromArray(SPECIES, weight, j + 2 * LANES));
+            var gx2 = xh2.fma(negMeanGxV, g2.sub(meanG)).mul(rs);
+            gx2.intoArray(ds, dso + j + 2 * LANES);
+            gx2.mul(ALPHA_F).intoArray(dx, dxo + j + 2 * LANES);
+            dyv2.fma(xh2, FloatVector.fromArray(SPECIES, dweight, j + 2 * LANES)).intoArray(dweight, j + 2 * LANES);
+            dyv2.add(FloatVector.fromArray(SPECIES, dbias, j + 2 * LANES)).intoArray(dbias, j + 2 * LANES);
+            var dyv3 = FloatVector.fromArray(SPECIES, dy, dyo + j + 3 * LANES);
+            var xh3 = FloatVector.fromArray(SPECIES, s, so + j + 3 * LANES).sub(m).mul(rs).sub(e);
+            var g3 = dyv3.mul(FloatVector.fromArray(SPECIES, weight, j + 3 * LANES));
+            var gx3 = xh3.fma(negMeanGxV, g3.sub(meanG)).mul(rs);
+            gx3.intoArray(ds, dso + j + 3 * LANES);
+            gx3.mul(ALPHA_F).intoArray(dx, dxo + j + 3 * LANES);
+            dyv3.fma(xh3, FloatVector.fromArray(SPECIES, dweight, j + 3 * LANES)).intoArray(dweight, j + 3 * LANES);
+            dyv3.add(FloatVector.fromArray(SPECIES, dbias, j + 3 * LANES)).intoArray(dbias, j + 3 * LANES);
+          }
+          for (; j < VECTOR_BOUND; j += LANES) {
+            var dyv0 = FloatVector.fromArray(SPECIES, dy, dyo + j);
+            var xh0 = FloatVector.fromArray(SPECIES, s, so + j).sub(m).mul(rs).sub(e);
+            var g0 = dyv0.mul(FloatVector.fromArray(SPECIES, weight, j));
+            var gx0 = xh0.fma(negMeanGxV, g0.sub(meanG)).mul(rs);
+            gx0.intoArray(ds, dso + j);
+            gx0.mul(ALPHA_F).intoArray(dx, dxo + j);
+            dyv0.fma(xh0, FloatVector.fromArray(SPECIES, dweight, j)).intoArray(dweight, j);
+            dyv0.add(FloatVector.fromArray(SPECIES, dbias, j)).intoArray(dbias, j);
+          }
+          for (; j < HIDDEN; j++) {
+            float dyv = dy[dyo + j];
+            float xh = (s[so + j] - m) * rs - e;
+            float g = dyv * weight[j];
+            float gx = Math.fma(xh, negMeanGx, g - meanG) * rs;
+            ds[dso + j] = gx;
+            dx[dxo + j] = gx * ALPHA_F;
+            dweight[j] = Math.fma(dyv, xh, dweight[j]);
+            dbias[j] = dyv + dbias[j];
+          }
         }
       }
     }

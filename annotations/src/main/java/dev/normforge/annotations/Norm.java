@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * A norm site of a {@link NormModel}: a standalone norm or a fused residual block (Add &amp; Norm). The
  * annotated method (or field) declares what the generated class implements: {@code NormLayer} for a
  * standalone LayerNorm/RMSNorm, {@code BatchNormLayer} for a standalone BatchNorm, {@code ResidualBlock}
- * for a block.
+ * for a block. A method without parameters is one instance per model; a method with one {@code int}
+ * parameter ({@code NormLayer attentionNorm(int layer)}) is one instance per layer (see {@link #layers()}).
  *
  * <p>Only attributes that are written in the source count as given; the others take the defaults stated
  * here, some of which depend on {@link #type()}.
@@ -94,8 +95,29 @@ public @interface Norm {
   double momentum() default 0.1;
 
   /**
-   * DEEP only, for encoder-decoder models: which stack this block belongs to (it picks DeepNet's
-   * constants). Default {@link Stack#AUTO}: the model's only stack.
+   * Which stack this site belongs to, in a model with encoder and decoder layers: for DEEP it picks
+   * DeepNet's constants; for a per-layer site (a method with one {@code int} parameter) it picks the layer
+   * count and the name prefix ({@code encoder.} or {@code decoder.}). DEEP and per-layer sites only. Default
+   * {@link Stack#AUTO}: the model's only stack.
    */
   Stack stack() default Stack.AUTO;
+
+  /**
+   * Per-layer sites only (a method with one {@code int} parameter, the layer index, such as
+   * {@code NormLayer attentionNorm(int layer)}): the number of instances, 1 to 100,000. Default 0: the
+   * model's layer count ({@link NormModel#decoderLayers()} or {@link NormModel#encoderLayers()}, by
+   * {@link #stack()} when the model has both).
+   */
+  int layers() default 0;
+
+  /**
+   * The site's name in the model's state dict and checkpoints: its tensors are {@code <name>.weight},
+   * {@code <name>.bias} (and a BatchNorm's {@code <name>.running_mean}, {@code <name>.running_var}). A
+   * per-layer site's name holds {@code {layer}} exactly once, where the layer index goes, e.g. LLaMA's
+   * {@code "model.layers.{layer}.input_layernorm"}; a single site's name holds none. Dot-separated parts,
+   * no whitespace. Default "": the element's name in snake_case ({@code final_norm}), for a per-layer site
+   * {@code layers.{layer}.<snake_case>} (with {@code encoder.} or {@code decoder.} first in a model with
+   * both stacks).
+   */
+  String name() default "";
 }

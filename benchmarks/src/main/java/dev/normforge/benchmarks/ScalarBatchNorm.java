@@ -3,8 +3,9 @@ package dev.normforge.benchmarks;
 import dev.normforge.runtime.internal.BatchNormBase;
 
 /**
- * Baseline: a plain scalar float BatchNorm, the same four row-range kernels the processor generates
- * (shifted sums, then {@code y = (x - shift)·scale + offset}; backward sums, then {@code dx = a·dy + b·xc + c})
+ * Baseline: a plain scalar float BatchNorm, the same five row-range kernels the processor generates
+ * (column sums and shifted sums, then {@code y = (x - shift)·scale + offset}; backward sums, then
+ * {@code dx = (dy + b·xc + c)·a})
  * written one element at a time with {@code hidden} a field, under the same {@link BatchNormBase} (chunking,
  * double totals, per-feature coefficients). The per-feature sums run across rows, so the JIT may
  * auto-vectorize every loop here (no loop-carried float reduction inside a row).
@@ -15,6 +16,19 @@ final class ScalarBatchNorm extends BatchNormBase {
   ScalarBatchNorm(int hidden) {
     super(hidden, 1e-5, 0.1, true, true);
     this.n = hidden;
+  }
+
+  @Override
+  protected void sumRows(float[] x, int xOff, int r0, int r1, float[] sum) {
+    for (int j = 0; j < n; j++) {
+      sum[j] = 0;
+    }
+    for (int r = r0; r < r1; r++) {
+      int xo = xOff + r * n;
+      for (int j = 0; j < n; j++) {
+        sum[j] += x[xo + j];
+      }
+    }
   }
 
   @Override
@@ -76,7 +90,7 @@ final class ScalarBatchNorm extends BatchNormBase {
       int dyo = dyOff + r * n;
       int dxo = dxOff + r * n;
       for (int j = 0; j < n; j++) {
-        dx[dxo + j] = coefA[j] * dy[dyo + j] + coefB[j] * (x[xo + j] - center[j]) + coefC[j];
+        dx[dxo + j] = (dy[dyo + j] + coefB[j] * (x[xo + j] - center[j]) + coefC[j]) * coefA[j];
       }
     }
   }

@@ -19,7 +19,8 @@ public interface AddNormBlock extends ResidualBlock {
    * and writes {@code s} and sums it; the norm's remaining passes read {@code s}.
    *
    * <p>Any of {@code x}, {@code f}, {@code s}, {@code y} may be the same region (same array and offset), e.g.
-   * {@code y = f} to normalize in place; partially overlapping regions give undefined results.
+   * {@code y = f} to normalize in place. Partly overlapping regions, and statistics sharing memory with a row
+   * array or with each other, are refused with {@link IllegalArgumentException}.
    *
    * @param mean per-row means of {@code s}, written at {@code statsOff + r}; LayerNorm only (may be null
    *     for RMSNorm)
@@ -40,11 +41,13 @@ public interface AddNormBlock extends ResidualBlock {
    * sublayer's path afterwards, as {@code F.backward(x, ds, dx)} does); adds {@code Σ dy·shat} into the
    * weight's gradient and {@code Σ dy} into the bias's.
    *
-   * <p>{@code ds} may be {@code dy} itself (same array and offset); {@code dx} must not overlap {@code ds}.
+   * <p>{@code ds} may be {@code dy} itself (same array and offset); any other overlap of {@code ds} or
+   * {@code dx} with another argument is refused.
    *
    * @throws NullPointerException naming the argument, if a required array is null
    * @throws IllegalArgumentException naming the argument, if {@code rows < 0}, an offset is negative, an
-   *     array is too short, or {@code dx} overlaps {@code ds}; nothing is written then
+   *     array is too short, or outputs overlap other arguments as above; nothing is written then
+   * @throws IllegalStateException if another backward on this block is running
    */
   void addNormBackward(
       float[] s, int sOff, float[] dy, int dyOff, float[] ds, int dsOff, float[] dx, int dxOff, int rows,

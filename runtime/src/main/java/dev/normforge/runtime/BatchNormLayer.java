@@ -11,6 +11,12 @@ package dev.normforge.runtime;
  *       batch variance ({@code var·rows/(rows - 1)}).
  *   <li>Eval: the same formula with the running mean and variance.
  * </ul>
+ *
+ * <p>Aliasing: {@code y} may be {@code x} itself, {@code dx} may be {@code dy} or {@code x} itself (same array
+ * and offset); any other overlap of an output with another argument ({@code mean} and {@code invstd}
+ * included) throws {@link IllegalArgumentException} before anything is written. One call at a time per
+ * layer object: a call overlapping another throws {@link IllegalStateException}, as does a backward whose
+ * statistics no training forward wrote.
  */
 public interface BatchNormLayer {
   /** Features per row. */

@@ -17,7 +17,8 @@ import dev.normforge.runtime.internal.WorkspaceAccess;
  *
  * <ul>
  *   <li>Pre-Norm: {@link #saved()} = {@code h = norm(x)}, the sublayer's input; {@link #gradient()} =
- *       {@code dh}, the gradient with respect to {@code h} during backward;
+ *       {@code dh}, the gradient with respect to {@code h} during backward (a BatchNorm Pre-Norm block
+ *       replaces it with the norm's path of {@code dx}, {@code BatchNorm'(x)ᵀ·dh}, before it adds the residual);
  *   <li>Post-Norm / DeepNorm: {@link #saved()} = {@code s = alpha·x + F(x)}, the norm's input;
  *       {@link #gradient()} = {@code ds}, the gradient with respect to {@code s} (and to {@code F(x)});
  *   <li>both: {@link #mean()} (LayerNorm) and {@link #rstd()} of the norm's input, per row.
@@ -181,7 +182,7 @@ public final class BlockWorkspace {
     return saved;
   }
 
-  /** Pre-Norm: {@code dh}; Post-Norm: {@code ds}, after a backward (see the class comment). Not a copy. */
+  /** Pre-Norm: {@code dh} (BatchNorm: {@code BatchNorm'ᵀ·dh}); Post-Norm: {@code ds}, after a backward (see the class comment). Not a copy. */
   public float[] gradient() {
     return gradient;
   }

@@ -53,6 +53,24 @@ public final class DeepNet {
     return Math.pow(8.0 * (n + m), -0.25);
   }
 
+  /** {@link #alpha}'s formula, as text for descriptions: {@code (2M)^1/4}; arguments as {@link #alpha}. */
+  public static String alphaFormula(Stack stack, int n, int m) {
+    check(stack, n, m);
+    if (n > 0 && m > 0) {
+      return stack == Stack.ENCODER ? "0.81·(N⁴M)^1/16" : "(3M)^1/4";
+    }
+    return n > 0 ? "(2N)^1/4" : "(2M)^1/4";
+  }
+
+  /** {@link #beta}'s formula, as text for descriptions: {@code (8M)^-1/4}; arguments as {@link #alpha}. */
+  public static String betaFormula(Stack stack, int n, int m) {
+    check(stack, n, m);
+    if (n > 0 && m > 0) {
+      return stack == Stack.ENCODER ? "0.87·(N⁴M)^-1/16" : "(12M)^-1/4";
+    }
+    return n > 0 ? "(8N)^-1/4" : "(8M)^-1/4";
+  }
+
   private static void check(Stack stack, int n, int m) {
     Checks.notNull("stack", stack);
     if (n < 0 || m < 0) {

@@ -9,7 +9,12 @@ package dev.normforge.runtime;
  * reads them back. Every method checks all its arguments before writing anything and allocates nothing.
  *
  * <p>A layer object holds only its parameters and their gradients: forward passes may run from several
- * threads at once; backward passes add into the shared gradients and must not overlap each other.
+ * threads at once; backward passes add into the shared gradients and must not overlap each other (one that
+ * would is refused with {@link IllegalStateException}).
+ *
+ * <p>Aliasing: {@code y} may be {@code x} itself (same array and offset), {@code dx} may be {@code dy} or
+ * {@code x} itself; any other overlap of an output with another argument (statistics included) is refused
+ * with {@link IllegalArgumentException} before anything is written.
  */
 public interface NormLayer {
   /** Features per row. */

@@ -16,6 +16,12 @@ package dev.normforge.runtime;
  * {@code rows < 0}, negative offsets, arrays too short for {@code rows × hidden}) before writing anything,
  * with messages naming the argument.
  *
+ * <p>Aliasing: {@code dx} may be {@code dout} itself (same array and offset). {@code out} must not overlap
+ * {@code x}, {@code dx} must not overlap the forward's {@code x} nor partly overlap {@code dout}, and no
+ * argument may be a buffer of the workspace: such calls throw {@link IllegalArgumentException} before
+ * anything is written. Backward calls on one block must not overlap each other (nor, for a BatchNorm block,
+ * any two calls): one that would throws {@link IllegalStateException}.
+ *
  * <p>Post-Norm and DeepNorm blocks are also {@link AddNormBlock}s: they expose the fused add+norm kernels
  * for callers with their own graph. BatchNorm blocks are {@link BatchNormResidualBlock}s.
  */

@@ -5,7 +5,9 @@
  * dev.normforge.runtime.BatchNormResidualBlock}), what calls pass to them ({@link
  * dev.normforge.runtime.Sublayer}, {@link dev.normforge.runtime.BlockWorkspace}, {@link
  * dev.normforge.runtime.Parameter}), and the initialisation helpers ({@link dev.normforge.runtime.Init},
- * {@link dev.normforge.runtime.DeepNet}). What generated code extends is in {@code
+ * {@link dev.normforge.runtime.DeepNet}), and what a generated model class offers ({@link
+ * dev.normforge.runtime.NormModule}, {@link dev.normforge.runtime.StateDict}, {@link
+ * dev.normforge.runtime.NamedTensor}). What generated code extends is in {@code
  * dev.normforge.runtime.internal}, which is not API.
  */
 package dev.normforge.runtime;

@@ -11,7 +11,8 @@ import java.util.Random;
 /**
  * Runs every generated standalone norm of {@link TinyGpt} forward and backward on random data, checks the
  * results against the float64 {@link Reference}, and prints one line per site; then the residual-block
- * stacks of {@link DeepStack} ({@link BlockStacksMain}). Exits with status 1 when a result is off, so the
+ * stacks of {@link DeepStack} ({@link BlockStacksMain}); then the {@link Llama} model loaded from a checkpoint,
+ * trained a step and saved ({@link LlamaMain}). Exits with status 1 when a result is off, so the
  * sample doubles as an end-to-end check.
  */
 public final class SampleMain {
@@ -48,6 +49,13 @@ public final class SampleMain {
         + dev.normforge.runtime.internal.exec.RowParallel.shared().threads() + " thread(s), " + ROWS + " rows — the benchmarks module measures speed properly)");
     System.out.println();
     ok &= BlockStacksMain.run();
+    System.out.println();
+    try {
+      ok &= LlamaMain.run(LlamaMain.CHECKPOINT, java.nio.file.Path.of("target", "llama_norms_trained.safetensors"));
+    } catch (java.io.IOException e) {
+      System.out.println("FAILED: " + e.getMessage());
+      ok = false;
+    }
     if (!ok) {
       System.out.println("FAILED: an error above " + MAX_ERROR);
       System.exit(1);

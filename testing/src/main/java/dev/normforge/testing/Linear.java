@@ -4,6 +4,7 @@ import dev.normforge.runtime.Init;
 import dev.normforge.runtime.Parameter;
 import dev.normforge.runtime.Sublayer;
 import dev.normforge.runtime.internal.Lanes;
+import dev.normforge.runtime.internal.exec.Aliasing;
 import dev.normforge.runtime.internal.exec.Checks;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -62,7 +63,7 @@ public final class Linear implements Sublayer {
     Checks.rows(rows);
     Checks.rows("in", in, inOff, rows, hidden);
     Checks.rows("out", out, outOff, rows, hidden);
-    Checks.disjoint("in", in, inOff, "out", out, outOff, (long) rows * hidden);
+    Aliasing.separate("out", out, outOff, "in", in, inOff, (long) rows * hidden);
     float[] w = weight.value();
     for (int r = 0; r < rows; r++) {
       int xo = inOff + r * hidden;
@@ -80,7 +81,7 @@ public final class Linear implements Sublayer {
     Checks.rows("in", in, inOff, rows, hidden);
     Checks.rows("dOut", dOut, dOutOff, rows, hidden);
     Checks.rows("dIn", dIn, dInOff, rows, hidden);
-    Checks.disjoint("dOut", dOut, dOutOff, "dIn", dIn, dInOff, (long) rows * hidden);
+    Aliasing.separate("dIn", dIn, dInOff, "dOut", dOut, dOutOff, (long) rows * hidden);
     float[] w = weight.value();
     float[] dw = weight.grad();
     for (int r = 0; r < rows; r++) {

@@ -40,6 +40,8 @@ public enum KernelContract {
   POST_ADD_NORM_BACKWARD(RuntimeTypes.POST_NORM_BLOCK, "addNormBackwardRows",
       "s", "sOff", "dy", "dyOff", "ds", "dsOff", "dx", "dxOff", "r0", "r1", "mean", "rstd", "statsOff",
       "dweight", "dbias"),
+  /** BatchNorm: per-feature {@code Σx}. */
+  BATCH_SUM(RuntimeTypes.BATCH_NORM_BASE, "sumRows", "x", "xOff", "r0", "r1", "sum"),
   /** BatchNorm: per-feature {@code Σd}, {@code Σd²} of {@code d = x - shift}. */
   BATCH_STATS(RuntimeTypes.BATCH_NORM_BASE, "statsRows", "x", "xOff", "r0", "r1", "shift", "sum", "sumSq"),
   /** BatchNorm: {@code y = (x - shift)·scale + offset}. */
@@ -48,7 +50,7 @@ public enum KernelContract {
   /** BatchNorm: per-feature {@code Σdy}, {@code Σdy·xc}, {@code Σxc} of {@code xc = x - center}. */
   BATCH_GRADIENT_SUMS(RuntimeTypes.BATCH_NORM_BASE, "gradientSumsRows",
       "x", "xOff", "dy", "dyOff", "r0", "r1", "center", "sumDy", "sumDyXc", "sumXc"),
-  /** BatchNorm: {@code dx = a·dy + b·(x - center) + c}. */
+  /** BatchNorm: {@code dx = (dy + b·(x - center) + c)·a}. */
   BATCH_BACKWARD(RuntimeTypes.BATCH_NORM_BASE, "backwardRows",
       "x", "xOff", "dy", "dyOff", "dx", "dxOff", "r0", "r1", "center", "coefA", "coefB", "coefC");
 

@@ -22,6 +22,15 @@ public final class RuntimeTypes {
   /** A block around BatchNorm, with its {@code norm()}. */
   public static final ClassName BATCH_NORM_RESIDUAL_BLOCK = ClassName.get(API, "BatchNormResidualBlock");
 
+  /** What every generated model class implements besides the model type. */
+  public static final ClassName NORM_MODULE = ClassName.get(API, "NormModule");
+  /** A model's named tensors. */
+  public static final ClassName STATE_DICT = ClassName.get(API, "StateDict");
+  /** Collects a generated model's named tensors. */
+  public static final ClassName MODEL_TENSORS = ClassName.get(SUPPORT, "ModelTensors");
+  /** The bounds check of per-layer site methods. */
+  public static final ClassName LAYER_INDEX = ClassName.get(SUPPORT, "LayerIndex");
+
   public static final ClassName ROW_NORM_LAYER = ClassName.get(SUPPORT, "RowNormLayer");
   public static final ClassName PRE_NORM_BLOCK = blockBase("PRE");
   public static final ClassName POST_NORM_BLOCK = blockBase("POST");

@@ -15,7 +15,7 @@ import java.util.List;
 import javax.lang.model.element.Modifier;
 
 /**
- * A standalone BatchNorm site -> a {@code BatchNormBase} subclass holding its four kernels, specialized for
+ * A standalone BatchNorm site -> a {@code BatchNormBase} subclass holding its five kernels, specialized for
  * its hidden size. The base class owns parameters, running statistics, checks and the per-feature
  * arithmetic between the passes.
  */
@@ -33,6 +33,7 @@ public final class BatchNormEmitter {
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("A new layer: weight 1, bias 0, zero gradients, running mean 0 and running variance 1.\n")
         .addStatement("super(HIDDEN, EPS, MOMENTUM, $L, $L)", site.affine(), site.bias())
+        .addCode(KernelsClass.create(""))
         .build());
     addKernels(type);
     return type;
@@ -71,30 +72,34 @@ public final class BatchNormEmitter {
         .addJavadoc("The block's BatchNorm, specialized for {@code HIDDEN}.\n");
     norm.addMethod(MethodSpec.constructorBuilder()
         .addStatement("super(HIDDEN, EPS, MOMENTUM, $L, $L)", site.affine(), site.bias())
+        .addCode(KernelsClass.create(""))
         .build());
     addKernels(norm);
     return type.addType(norm.build());
   }
 
 
-  /** HIDDEN, EPS, MOMENTUM and the loop constants the kernels are bounded by. */
+  /** HIDDEN, EPS and MOMENTUM. */
   private static void addConstants(TypeSpec.Builder type, SiteSpec site) {
     // without SiteConstants' per-row guards: the base class guards features
     SiteConstants.addHiddenAndEps(type, site);
     type.addField(FieldSpec.builder(TypeName.DOUBLE, "MOMENTUM", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("The running statistics' update rate.\n")
         .initializer("$L", site.momentum()).build());
-    type.addFields(Layout.vectorConstants());
-    type.addFields(Layout.SPECIALIZED.boundFields(List.of(Layout.Extent.ROW)));
-    type.addFields(ColumnPass.loopConstants());
   }
 
-  /** The four kernels {@code BatchNormBase} calls. */
+  /** The five kernels {@code BatchNormBase} calls, with the loop constants they are bounded by. */
   private static void addKernels(TypeSpec.Builder type) {
-    type.addMethod(KernelContract.BATCH_STATS.implement(BatchNormRecipe.stats()));
-    type.addMethod(KernelContract.BATCH_NORMALIZE.implement(BatchNormRecipe.normalize()));
-    type.addMethod(KernelContract.BATCH_GRADIENT_SUMS.implement(BatchNormRecipe.gradientSums()));
-    type.addMethod(KernelContract.BATCH_BACKWARD.implement(BatchNormRecipe.backward()));
+    KernelsClass kernels = new KernelsClass();
+    kernels.type().addFields(Layout.vectorConstants());
+    kernels.type().addFields(Layout.SPECIALIZED.boundFields(List.of(Layout.Extent.ROW)));
+    kernels.type().addFields(ColumnPass.loopConstants());
+    kernels.implement(type, KernelContract.BATCH_SUM.implement(BatchNormRecipe.sum()));
+    kernels.implement(type, KernelContract.BATCH_STATS.implement(BatchNormRecipe.stats()));
+    kernels.implement(type, KernelContract.BATCH_NORMALIZE.implement(BatchNormRecipe.normalize()));
+    kernels.implement(type, KernelContract.BATCH_GRADIENT_SUMS.implement(BatchNormRecipe.gradientSums()));
+    kernels.implement(type, KernelContract.BATCH_BACKWARD.implement(BatchNormRecipe.backward()));
+    kernels.addTo(type);
   }
 
   static CodeBlock javadoc(SiteSpec site) {

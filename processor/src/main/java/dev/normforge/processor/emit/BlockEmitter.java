@@ -27,7 +27,7 @@ public final class BlockEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .superclass(RuntimeTypes.blockBase(site.placement().name()))
         .addJavadoc(javadoc(site));
-    SiteConstants.add(type, site);
+    SiteConstants.addHiddenAndEps(type, site);
     Modifier[] psf = {Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL};
     type.addField(FieldSpec.builder(TypeName.DOUBLE, "ALPHA", psf)
         .addJavadoc("The residual scale alpha$L.\n", site.derivedConstants() ? " (DeepNet)" : "")
@@ -36,37 +36,46 @@ public final class BlockEmitter {
         .addJavadoc("The initialisation gain beta$L: Xavier-normal gain for the sublayer's ffn, v_proj and out_proj.\n",
             site.derivedConstants() ? " (DeepNet)" : "")
         .initializer("$L", site.beta()).build());
-    type.addField(FieldSpec.builder(TypeName.FLOAT, "ALPHA_F", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+    KernelsClass kernels = new KernelsClass();
+    kernels.type().addField(FieldSpec.builder(TypeName.FLOAT, "ALPHA_F", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .addJavadoc("alpha as the kernels use it.\n")
         .initializer("(float) ALPHA").build());
-    RowNormEmitter.addKernelConstants(type, site, Layout.SPECIALIZED);
-    RowNormEmitter.addParameterFields(type, recipe);
+    RowNormEmitter.addKernelConstants(kernels, site, Layout.SPECIALIZED);
+    RowNormEmitter.addParameterFields(kernels, recipe);
     boolean sandwich = site.placement() == Placement.SANDWICH;
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("A new block whose norm$L $L and zero gradients.\n", sandwich ? "s have" : " has",
             RowNormEmitter.initialValues(recipe))
-        .addStatement("super($LHIDDEN, EPS, ALPHA, BETA, $L, $L, $L, $Lf)", sandwich ? "new PostNorm(), " : "",
+        .addStatement("super($LHIDDEN, EPS, ALPHA, BETA, $L, $L, $L, $Lf)", sandwich ? "new " + SECOND_NORM + "(), " : "",
             recipe.centered(), recipe.weight(), recipe.bias(), recipe.initialWeight())
-        .addCode(RowNormEmitter.parameterFieldInit(recipe))
+        .addCode(KernelsClass.create(""))
         .build());
-    RowKernels kernels = new RowKernels(recipe, Layout.SPECIALIZED);
+    RowKernels rowKernels = new RowKernels(recipe, Layout.SPECIALIZED);
     if (site.placement() == Placement.POST) {
-      type.addMethod(kernels.addNorm());
-      type.addMethod(kernels.addNormBackward());
+      kernels.implement(type, rowKernels.addNorm());
+      kernels.implement(type, rowKernels.addNormBackward());
     } else {
       // PRE, and SANDWICH: a Pre-Norm block whose second norm is the nested standalone layer
-      type.addMethod(kernels.normalize(KernelContract.PRE_NORMALIZE));
-      type.addMethod(kernels.residual());
-      type.addMethod(kernels.preBackward());
+      kernels.implement(type, rowKernels.normalize(KernelContract.PRE_NORMALIZE));
+      kernels.implement(type, rowKernels.residual());
+      kernels.implement(type, rowKernels.preBackward());
     }
+    kernels.addTo(type);
     if (sandwich) {
-      type.addType(RowNormEmitter.nested("PostNorm", site, "2",
+      type.addType(RowNormEmitter.nested(SECOND_NORM, site, "2",
           "The second norm, {@code norm2}, applied to the sublayer's output: its parameters are {@code weight2} "
               + "and {@code bias2}.").build());
     }
     return type;
   }
+
+  /**
+   * The nested class of a Sandwich block's second norm. Its only capital is the first letter, so no
+   * generated class (a model name followed by a capitalized site name) can be called so, and it can
+   * never be the enclosing class's own name.
+   */
+  static final String SECOND_NORM = "Norm2";
 
   /** The block's javadoc: its placement's formula and passes, then the configuration. */
   private static CodeBlock javadoc(SiteSpec site) {
@@ -83,7 +92,7 @@ public final class BlockEmitter {
                 : pre ? "out = alpha·x + F(norm(x))" : "out = norm(alpha·x + F(x))", norm,
             site.rowNorm().outputFormula("s"));
     if (site.placement() == Placement.SANDWICH) {
-      b.add("{@code norm2} is a second, independent norm of the same configuration (the nested {@code PostNorm},\n")
+      b.add("{@code norm2} is a second, independent norm of the same configuration (the nested {@code $L},\n", SECOND_NORM)
           .add("parameters {@code weight2} and {@code bias2}). {@code h = norm(x)}, {@code F(h)} and norm2's statistics\n")
           .add("are kept in the workspace; backward runs norm2's backward, {@code F.backward}, then writes\n")
           .add("{@code dx = norm'(x)ᵀ·dh + alpha·dout} in one pass per row.\n\n");

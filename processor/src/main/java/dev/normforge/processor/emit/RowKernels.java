@@ -10,6 +10,7 @@ import dev.normforge.processor.kernel.Expr;
 import dev.normforge.processor.kernel.Layout;
 import dev.normforge.processor.kernel.Pass;
 import dev.normforge.processor.model.RowNormRecipe;
+import java.util.List;
 
 /**
  * The row kernels of every placement, each composed once from a {@link RowNormRecipe}'s pieces: the loop
@@ -54,24 +55,30 @@ final class RowKernels {
     boolean pipelined = recipe.readsWholeRow();
     CodeBlock.Builder body = CodeBlock.builder();
     if (pipelined) {
+      Expr first = load("x", "xOff + r0 * " + layout.size("HIDDEN"));
       body.beginControlFlow("if (r0 >= r1)").addStatement("return").endControlFlow()
-          .add(recipe.firstPass(load("x", "xOff + r0 * " + layout.size("HIDDEN")), "").code(layout));
+          .add(recipe.firstShift(first, "")).add(recipe.firstPass(first, "").code(layout));
     }
     body.beginControlFlow("for (int r = r0; r < r1; r++)").add(offsets("x", "y"));
     if (!pipelined) {
-      body.add(recipe.firstPass(row("x"), "").code(layout));
+      body.add(recipe.firstShift(row("x"), "")).add(recipe.firstPass(row("x"), "").code(layout));
     }
     body.add(recipe.statistics(layout, "x", "xo")).add(recipe.outputSetup());
     Pass last = Pass.of(lastPassComment("x") + (pipelined ? "; with pass 1 of the next row" : ""))
         .store(row("y"), recipe.output(row("x")));
     if (pipelined) {
       body.add("// the last row re-reads itself (from cache) instead, and the sum is not used\n")
-          .addStatement("int next = r + 1 < r1 ? xo + $L : xo", layout.size("HIDDEN"));
+          .addStatement("int next = r + 1 < r1 ? xo + $L : xo", layout.size("HIDDEN"))
+          .add(recipe.firstShift(load("x", "next"), "next"));
       last.fuse(recipe.firstPass(load("x", "next"), "next"));
     }
     body.add(last.code(layout));
     if (pipelined) {
-      body.addStatement("$L = $L", recipe.firstSum(""), recipe.firstSum("next"));
+      List<String> carried = recipe.firstPassLocals("");
+      List<String> next = recipe.firstPassLocals("next");
+      for (int i = 0; i < carried.size(); i++) {
+        body.addStatement("$L = $L", carried.get(i), next.get(i));
+      }
     }
     body.beginControlFlow("if (rstd != null)").add(recipe.saveStatistics()).endControlFlow().endControlFlow();
     return kernel.implement(body.build());
@@ -118,13 +125,14 @@ final class RowKernels {
     boolean fused = recipe.readsWholeRow();
     Pass add = Pass.of("pass 1: s = alpha·x + f, written for the backward and the next passes"
         + (fused ? "; " + (recipe.centered() ? "Σs, a first estimate of the mean" : "Σs²") : ""));
-    Expr v = add.let("v", scalar("ALPHA_F").fma(row("x"), row("f")));
+    Expr sum = scalar("ALPHA_F").fma(row("x"), row("f"));
+    Expr v = add.let("v", sum);
     add.store(row("s"), v);
     if (fused) {
       recipe.addFirstSum(add, v, "");
-      body.add(add.code(layout));
+      body.add(recipe.firstShift(sum, "")).add(add.code(layout));
     } else {
-      body.add(add.code(layout)).add(recipe.firstPass(row("s"), "").code(layout));
+      body.add(add.code(layout)).add(recipe.firstShift(row("s"), "")).add(recipe.firstPass(row("s"), "").code(layout));
     }
     body.add(recipe.statistics(layout, "s", "so")).add(recipe.outputSetup())
         .add(Pass.of(lastPassComment("s")).store(row("y"), recipe.output(row("s"))).code(layout))

@@ -1,7 +1,6 @@
 package dev.normforge.processor.emit;
 
 import com.palantir.javapoet.ArrayTypeName;
-import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.MethodSpec;
 import com.palantir.javapoet.TypeName;
@@ -29,23 +28,26 @@ public final class RowNormEmitter {
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .superclass(RuntimeTypes.ROW_NORM_LAYER)
         .addJavadoc(Javadocs.rowNorm(site));
-    SiteConstants.add(type, site);
-    addKernelConstants(type, site, Layout.SPECIALIZED);
-    addParameterFields(type, recipe);
+    SiteConstants.addHiddenAndEps(type, site);
+    KernelsClass kernels = new KernelsClass();
+    addKernelConstants(kernels, site, Layout.SPECIALIZED);
+    addParameterFields(kernels, recipe);
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PUBLIC)
         .addJavadoc("A new layer with $L and zero gradients.\n", initialValues(recipe))
         .addStatement("super(HIDDEN, EPS, $L, $L, $L, $Lf, $S)", recipe.centered(), recipe.weight(), recipe.bias(),
             recipe.initialWeight(), "")
-        .addCode(parameterFieldInit(recipe))
+        .addCode(KernelsClass.create(""))
         .build());
-    addKernels(type, recipe);
+    addKernels(type, kernels, recipe, Layout.SPECIALIZED);
+    kernels.addTo(type);
     return type;
   }
 
   /**
    * A private nested layer {@code name} with the site's kernels, for a block that holds a second norm; it
-   * uses the enclosing class's constants, and its parameters are named with {@code suffix}.
+   * uses the enclosing class's {@code HIDDEN} and {@code EPS}, and its parameters are named with
+   * {@code suffix}.
    */
   static TypeSpec.Builder nested(String name, SiteSpec site, String suffix, String javadoc) {
     RowNormRecipe recipe = site.rowNorm();
@@ -53,20 +55,23 @@ public final class RowNormEmitter {
         .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .superclass(RuntimeTypes.ROW_NORM_LAYER)
         .addJavadoc(javadoc + "\n");
-    addParameterFields(type, recipe);
+    KernelsClass kernels = new KernelsClass();
+    addKernelConstants(kernels, site, Layout.SPECIALIZED);
+    addParameterFields(kernels, recipe);
     type.addMethod(MethodSpec.constructorBuilder()
         .addStatement("super(HIDDEN, EPS, $L, $L, $L, $Lf, $S)", recipe.centered(), recipe.weight(), recipe.bias(),
             recipe.initialWeight(), suffix)
-        .addCode(parameterFieldInit(recipe))
+        .addCode(KernelsClass.create(""))
         .build());
-    addKernels(type, recipe);
+    addKernels(type, kernels, recipe, Layout.SPECIALIZED);
+    kernels.addTo(type);
     return type;
   }
 
-  private static void addKernels(TypeSpec.Builder type, RowNormRecipe recipe) {
-    RowKernels kernels = new RowKernels(recipe, Layout.SPECIALIZED);
-    type.addMethod(kernels.normalize(KernelContract.ROW_NORMALIZE));
-    type.addMethod(kernels.backward());
+  private static void addKernels(TypeSpec.Builder type, KernelsClass kernels, RowNormRecipe recipe, Layout layout) {
+    RowKernels rowKernels = new RowKernels(recipe, layout);
+    kernels.implement(type, rowKernels.normalize(KernelContract.ROW_NORMALIZE));
+    kernels.implement(type, rowKernels.backward());
   }
 
   /**
@@ -85,30 +90,35 @@ public final class RowNormEmitter {
             + "the baseline that measures what specialization is worth.\n\n", site.className())
         .addJavadoc(Javadocs.rowNorm(site));
     SiteConstants.addEps(type, site);
-    SiteConstants.addGuards(type);
-    type.addField(FieldSpec.builder(TypeName.INT, "hidden", Modifier.PRIVATE, Modifier.FINAL)
+    KernelsClass kernels = new KernelsClass();
+    kernels.type().addField(FieldSpec.builder(TypeName.INT, "hidden", Modifier.PRIVATE, Modifier.FINAL)
         .addJavadoc("Features per row.\n").build());
-    addKernelConstants(type, site, Layout.RUNTIME_SIZED);
-    addParameterFields(type, recipe);
+    kernels.constructor().addParameter(int.class, "hidden")
+        .addStatement("this.hidden = hidden")
+        .addCode(Layout.RUNTIME_SIZED.boundsInit(recipe.extents()));
+    addKernelConstants(kernels, site, Layout.RUNTIME_SIZED);
+    addParameterFields(kernels, recipe);
     type.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PUBLIC)
         .addParameter(int.class, "hidden")
         .addJavadoc("A new layer of {@code hidden} features with $L and zero gradients.\n", initialValues(recipe))
         .addStatement("super(hidden, EPS, $L, $L, $L, $Lf, $S)", recipe.centered(), recipe.weight(), recipe.bias(),
             recipe.initialWeight(), "")
-        .addStatement("this.hidden = hidden")
-        .addCode(Layout.RUNTIME_SIZED.boundsInit(recipe.extents()))
-        .addCode(parameterFieldInit(recipe))
+        .addCode(KernelsClass.create("hidden"))
         .build());
-    RowKernels kernels = new RowKernels(recipe, Layout.RUNTIME_SIZED);
-    type.addMethod(kernels.normalize(KernelContract.ROW_NORMALIZE));
-    type.addMethod(kernels.backward());
+    addKernels(type, kernels, recipe, Layout.RUNTIME_SIZED);
+    kernels.addTo(type);
     return type;
   }
 
-  /** The recipe's constants, the vector constants and the loop bounds of its extents, in that order. */
-  static void addKernelConstants(TypeSpec.Builder type, SiteSpec site, Layout layout) {
+  /**
+   * Into the kernels: the guards of the float fast path, the recipe's constants, the vector constants and
+   * the loop bounds of its extents, in that order, and the recipe's helpers.
+   */
+  static void addKernelConstants(KernelsClass kernels, SiteSpec site, Layout layout) {
     RowNormRecipe recipe = site.rowNorm();
+    TypeSpec.Builder type = kernels.type();
+    SiteConstants.addGuards(type);
     type.addFields(recipe.constants(site.hidden()));
     type.addFields(Layout.vectorConstants());
     type.addFields(layout.boundFields(recipe.extents()));
@@ -121,26 +131,17 @@ public final class RowNormEmitter {
     return w.isEmpty() && b.isEmpty() ? "no parameters" : w + (w.isEmpty() || b.isEmpty() ? "" : " and ") + b;
   }
 
-  /** {@code weight} and {@code bias}: the parameters' value arrays, held directly for the kernels. */
-  static void addParameterFields(TypeSpec.Builder type, RowNormRecipe recipe) {
+  /** {@code weight} and {@code bias}: the parameters' value arrays, held directly by the kernels. */
+  static void addParameterFields(KernelsClass kernels, RowNormRecipe recipe) {
     if (recipe.weight()) {
-      type.addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.FINAL)
+      kernels.type().addField(FieldSpec.builder(FLOATS, "weight", Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("{@code weight().value()}, read by the kernels.\n").build());
+      kernels.constructor().addStatement("this.weight = weight().value()");
     }
     if (recipe.bias()) {
-      type.addField(FieldSpec.builder(FLOATS, "bias", Modifier.PRIVATE, Modifier.FINAL)
+      kernels.type().addField(FieldSpec.builder(FLOATS, "bias", Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("{@code bias().value()}, read by the kernels.\n").build());
+      kernels.constructor().addStatement("this.bias = bias().value()");
     }
-  }
-
-  static CodeBlock parameterFieldInit(RowNormRecipe recipe) {
-    CodeBlock.Builder b = CodeBlock.builder();
-    if (recipe.weight()) {
-      b.addStatement("this.weight = weight().value()");
-    }
-    if (recipe.bias()) {
-      b.addStatement("this.bias = bias().value()");
-    }
-    return b.build();
   }
 }

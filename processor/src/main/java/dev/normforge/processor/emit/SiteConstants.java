@@ -33,10 +33,4 @@ final class SiteConstants {
         .addJavadoc("A row's sum of squares above this may have overflowed float.\n")
         .initializer("1e36f").build());
   }
-
-  /** {@link #addHiddenAndEps}, then the guards of the row kernels' float fast path. */
-  static void add(TypeSpec.Builder type, SiteSpec site) {
-    addHiddenAndEps(type, site);
-    addGuards(type);
-  }
 }

@@ -15,7 +15,8 @@ import javax.lang.model.element.Element;
  */
 public final class SourceWriter {
   static final String GENERATOR = "dev.normforge.processor.NormProcessor";
-  private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  /** The annotation every generated type carries (SOURCE retention, in module {@code java.compiler}). */
+  public static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
 
   private final Filer filer;
 
@@ -30,7 +31,9 @@ public final class SourceWriter {
         .addMember("comments", "$S", "from " + origin)
         .build());
     return JavaFile.builder(packageName, type.build())
-        .skipJavaLangImports(true)
+        // java.lang types (Math, Float, Override) imported by name: a single-type import wins over any type of
+        // the same simple name in the model's package, which the implicit java.lang.* import would not
+        .skipJavaLangImports(false)
         .indent("  ")
         .build();
   }

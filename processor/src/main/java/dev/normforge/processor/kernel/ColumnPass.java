@@ -26,8 +26,8 @@ import javax.lang.model.element.Modifier;
  * <pre>
  * // comment
  * Arrays.fill(sum, 0, HIDDEN, 0f);
- * for (int t0 = r0; t0 &lt; r1; t0 += TILE_ROWS) {
- *   int t1 = Math.min(r1, t0 + TILE_ROWS);
+ * for (int t0 = r0, t1; t0 &lt; r1; t0 = t1) {
+ *   t1 = t0 + Math.min(TILE_ROWS, r1 - t0);                        // no overflow near Integer.MAX_VALUE
  *   int j = 0;
  *   for (; j &lt; UNROLLED_BOUND; j += UNROLLED_STEP) {
  *     var f0 = FloatVector.fromArray(SPECIES, f, j); ...             // per-feature values
@@ -142,8 +142,9 @@ public final class ColumnPass {
     for (Expr.Scalar s : broadcasts) {
       b.addStatement("var $L = $T.broadcast(SPECIES, $L)", s.vectorName(), Layout.FLOAT_VECTOR, s.name());
     }
-    b.beginControlFlow("for (int t0 = r0; t0 < r1; t0 += TILE_ROWS)");
-    b.addStatement("int t1 = Math.min(r1, t0 + TILE_ROWS)");
+    // t0 + TILE_ROWS would wrap for a row range ending near Integer.MAX_VALUE; r1 - t0 cannot
+    b.beginControlFlow("for (int t0 = r0, t1; t0 < r1; t0 = t1)");
+    b.addStatement("t1 = t0 + $T.min(TILE_ROWS, r1 - t0)", Math.class);
     b.addStatement("int j = 0");
     if (wide != null) {
       b.add(wide);
@@ -158,22 +159,22 @@ public final class ColumnPass {
     CodeBlock.Builder b = CodeBlock.builder();
     b.beginControlFlow("for (; j < $L; j += $L)", bound, step);
     for (Feature f : features) {
-      b.addStatement("$T $L", Layout.FLOAT_VECTOR, declare(u, f.local(), k -> load(f.array(), index(k))));
+      b.addStatement("$T $L", Layout.FLOAT_VECTOR, Expr.code(declare(u, f.local(), k -> load(f.array(), index(k)))));
     }
     for (int i = 0; i < sums.size(); i++) {
       String array = sumArrays.get(i);
-      b.addStatement("$T $L", Layout.FLOAT_VECTOR, declare(u, sums.get(i).name(), k -> load(array, index(k))));
+      b.addStatement("$T $L", Layout.FLOAT_VECTOR, Expr.code(declare(u, sums.get(i).name(), k -> load(array, index(k)))));
     }
     b.beginControlFlow("for (int r = t0; r < t1; r++)");
     declareOffsets(b);
     for (Step st : steps) {
       for (int k = 0; k < u; k++) {
-        b.addStatement("$L", st.vector(String.valueOf(k), index(k), broadcasts::add));
+        b.addStatement("$L", Expr.code(st.vector(String.valueOf(k), index(k), broadcasts::add)));
       }
     }
     for (Step.Sum s : sums) {
       for (int k = 0; k < u; k++) {
-        b.addStatement("$L", s.vector(String.valueOf(k), index(k), broadcasts::add));
+        b.addStatement("$L", Expr.code(s.vector(String.valueOf(k), index(k), broadcasts::add)));
       }
     }
     b.endControlFlow();
@@ -196,10 +197,10 @@ public final class ColumnPass {
     b.beginControlFlow("for (int r = t0; r < t1; r++)");
     declareOffsets(b);
     for (Step st : steps) {
-      b.addStatement("$L", st.scalar());
+      b.addStatement("$L", Expr.code(st.scalar()));
     }
     for (Step.Sum s : sums) {
-      b.addStatement("$L", s.scalar());
+      b.addStatement("$L", Expr.code(s.scalar()));
     }
     b.endControlFlow();
     for (int i = 0; i < sums.size(); i++) {
@@ -228,6 +229,6 @@ public final class ColumnPass {
   }
 
   private static String load(String array, String index) {
-    return "FloatVector.fromArray(SPECIES, " + array + ", " + index + ")";
+    return "$floatVector:T.fromArray(SPECIES, " + array + ", " + index + ")";
   }
 }

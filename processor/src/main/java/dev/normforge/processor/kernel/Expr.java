@@ -1,5 +1,8 @@
 package dev.normforge.processor.kernel;
 
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -13,6 +16,19 @@ import java.util.function.Consumer;
  * pass (a statistic, a constant). Nodes: {@link #add}, {@link #sub}, {@link #mul}, {@link #fma}.
  */
 public sealed interface Expr {
+  /**
+   * The types kernel text names, as JavaPoet named arguments ({@code $math:T.fma(...)}): rendered through
+   * {@link #code}, they are imported or qualified like every other type of the generated file, so that a
+   * user type called {@code Math} in the model's package, or a generated class called {@code FloatVector},
+   * cannot capture them.
+   */
+  Map<String, ClassName> TYPES = Map.of("math", ClassName.get("java.lang", "Math"), "floatVector", Layout.FLOAT_VECTOR);
+
+  /** Kernel text (a step's statement, which may name {@link #TYPES}) as a code block for JavaPoet. */
+  static CodeBlock code(String text) {
+    return CodeBlock.builder().addNamed(text, TYPES).build();
+  }
+
   /** The vector form, for unroll slot {@code k} (locals are suffixed by it) at feature index {@code j}. */
   String vectorForm(String k, String j, Consumer<Scalar> broadcasts);
 
@@ -72,12 +88,12 @@ public sealed interface Expr {
   /** A row element or per-feature value. */
   record Load(String array, String offset) implements Expr {
     String index(String j) {
-      return offset == null ? j : offset + " + " + j;
+      return offset == null ? j : j.equals("0") ? offset : offset + " + " + j;
     }
 
     @Override
     public String vectorForm(String k, String j, Consumer<Scalar> broadcasts) {
-      return "FloatVector.fromArray(SPECIES, " + array + ", " + index(j) + ")";
+      return "$floatVector:T.fromArray(SPECIES, " + array + ", " + index(j) + ")";
     }
 
     @Override
@@ -200,7 +216,7 @@ public sealed interface Expr {
 
     @Override
     public String scalarForm(String j) {
-      return "Math.fma(" + a.scalarForm(j) + ", " + b.scalarForm(j) + ", " + c.scalarForm(j) + ")";
+      return "$math:T.fma(" + a.scalarForm(j) + ", " + b.scalarForm(j) + ", " + c.scalarForm(j) + ")";
     }
   }
 }

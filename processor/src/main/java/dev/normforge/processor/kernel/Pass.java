@@ -119,17 +119,17 @@ public final class Pass {
     }
     b.addStatement("int j = 0");
     b.beginControlFlow("for (; j < $L; j += UNROLLED_STEP)", layout.unrolledBound(extent));
-    unrolled.forEach(slot -> slot.forEach(st -> b.addStatement("$L", st)));
+    unrolled.forEach(slot -> slot.forEach(st -> b.addStatement("$L", Expr.code(st))));
     b.endControlFlow();
     b.beginControlFlow("for (; j < $L; j += LANES)", layout.vectorBound(extent));
-    single.forEach(st -> b.addStatement("$L", st));
+    single.forEach(st -> b.addStatement("$L", Expr.code(st)));
     b.endControlFlow();
     for (String s : sums) {
       laneSum(b, s);
     }
     b.beginControlFlow("for (; j < $L; j++)", layout.end(extent));
     for (Step step : steps) {
-      b.addStatement("$L", step.scalar());
+      b.addStatement("$L", Expr.code(step.scalar()));
     }
     b.endControlFlow();
     return b.unindent().add("}\n").build();

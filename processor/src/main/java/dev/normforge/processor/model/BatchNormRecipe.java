@@ -7,13 +7,20 @@ import dev.normforge.processor.kernel.ColumnPass;
 import dev.normforge.processor.kernel.Expr;
 
 /**
- * BatchNorm's recipe: four column passes, the bodies of the runtime base's four row-range kernels, which
+ * BatchNorm's recipe: five column passes, the bodies of the runtime base's five row-range kernels, which
  * does the per-feature arithmetic between them. None depends on the site's affine flags (weight and bias
  * are folded into per-feature coefficients by the base); what is specialized is the hidden size, so every
  * loop bound is a constant.
  */
 public final class BatchNormRecipe {
   private BatchNormRecipe() {}
+
+  /** {@code sumRows}: overwrites {@code sum} with {@code Σx} per feature (a block's column means follow). */
+  public static CodeBlock sum() {
+    ColumnPass p = ColumnPass.of("Σx per feature");
+    String xo = p.rowOffset("xo", "xOff");
+    return p.sum("s", "sum", load("x", xo)).code();
+  }
 
   /** {@code statsRows}: overwrites {@code sum} and {@code sumSq} with {@code Σd} and {@code Σd²} per feature, {@code d = x - shift}. */
   public static CodeBlock stats() {
@@ -49,9 +56,12 @@ public final class BatchNormRecipe {
     return p.sum("sg", "sumDy", g).sum("sgx", "sumDyXc", g.mul(xc)).sum("sx", "sumXc", xc).code();
   }
 
-  /** {@code backwardRows}: {@code dx = a·dy + b·(x - center) + c}. */
+  /**
+   * {@code backwardRows}: {@code dx = (dy + b·(x - center) + c)·a}, the factor {@code a = invstd·weight} last,
+   * so that no coefficient holds invstd twice (which would over- or underflow at extreme spreads).
+   */
   public static CodeBlock backward() {
-    ColumnPass p = ColumnPass.of("dx = a·dy + b·(x - center) + c, per feature");
+    ColumnPass p = ColumnPass.of("dx = (dy + b·(x - center) + c)·a, per feature");
     String xo = p.rowOffset("xo", "xOff");
     String dyo = p.rowOffset("dyo", "dyOff");
     String dxo = p.rowOffset("dxo", "dxOff");
@@ -59,6 +69,6 @@ public final class BatchNormRecipe {
     Expr a = p.feature("a", "coefA");
     Expr b = p.feature("b", "coefB");
     Expr c = p.feature("c", "coefC");
-    return p.store(load("dx", dxo), load("dy", dyo).fma(a, load("x", xo).sub(m).fma(b, c))).code();
+    return p.store(load("dx", dxo), load("x", xo).sub(m).fma(b, c).add(load("dy", dyo)).mul(a)).code();
   }
 }

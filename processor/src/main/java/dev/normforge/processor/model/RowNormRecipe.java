@@ -107,13 +107,34 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
 
   /** The name of the first pass's sum: {@code sum} (LayerNorm) or {@code sumSq}, prefixed ({@code nextSum}). */
   public String firstSum(String prefix) {
-    String name = centered ? "sum" : "sumSq";
+    return named(prefix, centered ? "sum" : "sumSq");
+  }
+
+  /** {@code name} with a camel-case {@code prefix}: {@code next} + {@code x0} = {@code nextX0}. */
+  private static String named(String prefix, String name) {
     return prefix.isEmpty() ? name : prefix + Character.toUpperCase(name.charAt(0)) + name.substring(1);
   }
 
-  /** The first pass over {@code in} (a row): Σx (LayerNorm, a first estimate of the mean) or Σx². */
+  /**
+   * What {@link #firstPass} needs before it: LayerNorm's {@code float x0 = } the row's first element of
+   * {@code in}. LayerNorm sums {@code x - x0}: around a value of the row, the first estimate of the mean is
+   * accurate to the spread's rounding, not the mean's, however many features the row has (and exact for a
+   * constant row).
+   */
+  public CodeBlock firstShift(Expr in, String prefix) {
+    return centered
+        ? CodeBlock.builder().addStatement("float $L = $L", named(prefix, "x0"), Expr.code(in.scalarForm("0"))).build()
+        : CodeBlock.of("");
+  }
+
+  /** The locals {@link #firstShift} and {@link #firstPass} declare, which a pipelined kernel carries to the next row. */
+  public List<String> firstPassLocals(String prefix) {
+    return (centered ? List.of("sum", "x0") : List.of("sumSq")).stream().map(name -> named(prefix, name)).toList();
+  }
+
+  /** The first pass over {@code in} (a row): Σ(x - x0) (LayerNorm, a first estimate of the mean) or Σx². */
   public Pass firstPass(Expr in, String prefix) {
-    Pass p = Pass.over(statsExtent(), centered ? "pass 1: a first estimate of the mean" : "pass 1: Σx²");
+    Pass p = Pass.over(statsExtent(), centered ? "pass 1: a first estimate of the mean, around x0" : "pass 1: Σx²");
     addFirstSum(p, in, prefix);
     return p;
   }
@@ -121,7 +142,7 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
   /** Adds the first pass's sum of {@code in} to {@code p} (which may compute {@code in}, as a fused add does). */
   public void addFirstSum(Pass p, Expr in, String prefix) {
     if (centered) {
-      p.sum(firstSum(prefix), in);
+      p.sum(firstSum(prefix), in.sub(scalar(named(prefix, "x0"))));
     } else {
       Expr v = in instanceof Expr.Local ? in : p.let(prefix + "v", in);
       p.sum(firstSum(prefix), v.mul(v));
@@ -136,14 +157,16 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
     CodeBlock.Builder b = CodeBlock.builder();
     String n = layout.size("HIDDEN");
     if (centered) {
-      b.addStatement("float m = sum / $L", n);
+      b.addStatement("float m = x0 + sum / $L", n);
       Pass p = Pass.of("pass 2: d = x - m; Σd and Σd² (corrected two-pass: exact even when the mean dwarfs the spread)");
       Expr d = p.let("d", Expr.load(src, so).sub(scalar("m")));
-      b.add(p.sum("dev", d).sum("devSq", d.mul(d)).code(layout));
-      b.addStatement("float shift = dev / $L", n);
+      // not "dev": a local of that name would hide the package dev.* that fully qualified names start with
+      b.add(p.sum("devSum", d).sum("devSq", d.mul(d)).code(layout));
+      b.addStatement("float shift = devSum / $L", n);
       b.addStatement("float rs");
       b.beginControlFlow("if (devSq > MIN_SAFE_SUM && devSq < MAX_SAFE_SUM)");
-      b.addStatement("rs = (float) (1.0 / Math.sqrt(Math.max(0.0, (double) devSq / $L - (double) shift * shift) + EPS))", n);
+      b.addStatement("rs = (float) (1.0 / $T.sqrt($T.max(0.0, (double) devSq / $L - (double) shift * shift) + EPS))",
+          Math.class, Math.class, n);
       b.nextControlFlow("else");
       b.add("// a constant row, squares that under- or overflow float, NaN or infinity: statistics in double\n");
       b.addStatement("double md = $T.mean($L, $L, $L)", RuntimeTypes.ROW_STATS, src, so, n);
@@ -155,7 +178,7 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
       String k = layout.size(statsExtent().length());
       b.addStatement("float rs");
       b.beginControlFlow("if (sumSq > MIN_SAFE_SUM && sumSq < MAX_SAFE_SUM)");
-      b.addStatement("rs = (float) (1.0 / Math.sqrt((double) sumSq / $L + EPS))", k);
+      b.addStatement("rs = (float) (1.0 / $T.sqrt((double) sumSq / $L + EPS))", Math.class, k);
       b.nextControlFlow("else");
       b.add("// an all-zero row, squares that under- or overflow float, NaN or infinity: statistics in double\n");
       b.addStatement("rs = (float) $T.rstd($L, $L, $L, 0.0, EPS)", RuntimeTypes.ROW_STATS, src, so, k);
@@ -236,11 +259,13 @@ public record RowNormRecipe(boolean centered, boolean weight, boolean bias, doub
       b.addStatement("float meanG = sumG / $L", n);
       b.addStatement("float meanGx = (sumGx - e * sumG) / $L", n);
     } else {
-      // every feature is scaled by rstd, so Σg·x runs over the whole row even when rstd reads only a part
-      Pass p1 = Pass.of("pass 1: " + g + "; Σg·x");
+      // every feature is scaled by rstd, so Σg·xhat runs over the whole row even when rstd reads only a part;
+      // xhat = x·rstd is O(1) where x·g could overflow
+      Pass p1 = Pass.of("pass 1: xhat = x·rstd, " + g + "; Σg·xhat");
+      Expr xh = p1.let("xh", x.mul(scalar("rs")));
       Expr gv = p1.let("g", weight ? dy.mul(weightFactor()) : dy);
-      b.add(p1.sum("sumGx", gv.mul(x)).code(layout));
-      b.addStatement("float meanGx = sumGx * rs / $L", layout.size(statsExtent().length()));
+      b.add(p1.sum("sumGx", gv.mul(xh)).code(layout));
+      b.addStatement("float meanGx = sumGx / $L", layout.size(statsExtent().length()));
     }
     b.addStatement("float negMeanGx = -meanGx");
     Pass p2 = Pass.of("pass 2: " + dxName + " = rstd·(g" + (centered ? " - mean(g)" : "") + " - xhat·mean(g·xhat)"

@@ -37,6 +37,34 @@ final class AnnotationValues {
     return null;
   }
 
+  /**
+   * Whether every value of the annotation {@code annotationName} on {@code element} (if there is one) has
+   * been resolved by javac: a primitive attribute holds its boxed value, an enum attribute its constant. A
+   * value naming a constant of a class not generated yet holds an error instead until a later round.
+   */
+  static boolean resolved(Element element, String annotationName, Elements elements) {
+    AnnotationValues values = of(element, annotationName, elements);
+    if (values == null) {
+      return true;
+    }
+    for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e
+        : elements.getElementValuesWithDefaults(values.mirror).entrySet()) {
+      Object raw = e.getValue().getValue();
+      boolean ok = switch (e.getKey().getReturnType().getKind()) {
+        case INT -> raw instanceof Integer;
+        case DOUBLE -> raw instanceof Double;
+        case BOOLEAN -> raw instanceof Boolean;
+        case DECLARED -> raw instanceof VariableElement || raw instanceof String
+            || (raw instanceof javax.lang.model.type.TypeMirror t && t.getKind() != javax.lang.model.type.TypeKind.ERROR);
+        default -> raw != null;
+      };
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   AnnotationMirror mirror() {
     return mirror;
   }
@@ -57,6 +85,10 @@ final class AnnotationValues {
 
   double doubleValue(String name) {
     return value(name, Number.class).doubleValue();
+  }
+
+  String stringValue(String name) {
+    return value(name, String.class);
   }
 
   boolean booleanValue(String name) {

@@ -20,6 +20,9 @@ public enum Diagnostic {
       "alpha = %s is invalid: the residual scale must be finite and > 0"),
   BETA(Kind.ERROR, "beta",
       "beta = %s is invalid: the initialisation gain must be finite and > 0"),
+  FLOAT(Kind.ERROR, "float",
+      "%s = %s does not fit a float, the precision the generated kernels compute in (there it would be %s): "
+          + "its magnitude must be at most 3.4028235E38 and, unless it is 0, at least 1.4E-45"),
   MOMENTUM(Kind.ERROR, "momentum",
       "momentum = %s is invalid: it must be in (0, 1] (PyTorch's default is 0.1)"),
   BATCH_ONLY(Kind.ERROR, "batch.only",
@@ -54,7 +57,7 @@ public enum Diagnostic {
   RETURN_TYPE(Kind.ERROR, "type",
       "%s must %s %s for %s, but it is %s"),
   ELEMENT_KIND(Kind.ERROR, "element",
-      "@Norm belongs on a method without parameters or a field of a @NormModel type, not on %s"),
+      "@Norm belongs on a method (without parameters, or with one int parameter for a per-layer site) or a field of a @NormModel type, not on %s"),
   NOT_IN_MODEL(Kind.ERROR, "model.missing",
       "@Norm on %s outside a @NormModel type needs its own hidden size: set @Norm(hidden = ...) or annotate %s with @NormModel"),
   MODEL_KIND(Kind.ERROR, "model.kind",
@@ -69,6 +72,32 @@ public enum Diagnostic {
       "the generated class %s would clash with %s: rename this site"),
   NAME_EXISTS(Kind.ERROR, "name.exists",
       "the generated class %s would replace the existing type %s: rename this site or that type"),
+  LAYERS_MISSING(Kind.ERROR, "layers.missing",
+      "%s is a per-layer site (one instance per layer), but %s"),
+  LAYERS_STACK(Kind.ERROR, "layers.stack",
+      "%s is a per-layer site of a model with encoder and decoder layers (encoderLayers = %d, decoderLayers = %d): "
+          + "set stack = Stack.ENCODER or stack = Stack.DECODER, or layers = N"),
+  LAYER_PARAMETER(Kind.ERROR, "layer.parameter",
+      "a per-layer site takes exactly one int parameter, the layer index, but %s"),
+  NAME_LAYER(Kind.ERROR, "name.layer",
+      "name = \"%s\" %s"),
+  NAME_INVALID(Kind.ERROR, "name.invalid",
+      "name = \"%s\" is not a valid tensor name: %s"),
+  NAME_DUPLICATE(Kind.ERROR, "name.duplicate",
+      "the tensor %s of %s is also a tensor of %s: give one of them another @Norm(name = ...)"),
+  MODEL_CLASS(Kind.WARNING, "model.class",
+      "no model class %s is generated: %s; the site classes are generated as usual"),
+  NAME_TAKEN(Kind.ERROR, "name.taken",
+      "the generated class %s is also the class generated for %s (another model of this build): rename one of the two sites"),
+  NAME_LONG(Kind.ERROR, "name.long",
+      "the generated class name %s... is %d bytes long in UTF-8, more than the %d a class file name may have here "
+          + "(file systems allow 255 bytes, and nested classes add to it): shorten the site's or the model's name"),
+  UNRESOLVED(Kind.ERROR, "unresolved",
+      "an annotation value of %s could not be resolved by the last round of processing (a constant of a class that "
+          + "no processor generated, or an error javac reports beside this one): nothing was generated for it"),
+  SITE_LOCAL(Kind.ERROR, "site.local",
+      "@Norm on a member of a local or anonymous class is never seen by annotation processing: declare the site in "
+          + "a top-level or member type"),
   INTERNAL(Kind.ERROR, "internal",
       "normforge failed on this element (a bug; please report it with this message): %s");
 

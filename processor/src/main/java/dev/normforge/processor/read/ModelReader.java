@@ -5,12 +5,16 @@ import dev.normforge.annotations.NormType;
 import dev.normforge.annotations.Placement;
 import dev.normforge.annotations.Stack;
 import dev.normforge.processor.contract.RuntimeTypes;
+import dev.normforge.processor.model.ModelClassSpec;
 import dev.normforge.processor.model.ModelSpec;
 import dev.normforge.processor.model.RowNormRecipe;
+import dev.normforge.processor.model.SiteMember;
 import dev.normforge.processor.model.SiteSpec;
 import dev.normforge.runtime.DeepNet;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -21,6 +25,7 @@ import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
 
 /**
  * Annotated elements -> a validated {@link ModelSpec}, or diagnostics. Reads every site of a model even
@@ -34,15 +39,35 @@ public final class ModelReader {
   /** Largest accepted hidden size: larger is surely a typo (a row of 4 MiB). */
   public static final int MAX_HIDDEN = 1 << 20;
 
+  /**
+   * Longest generated class name, in UTF-8 bytes: file systems allow 255 per file name, and the class files
+   * of nested classes ({@code Name$Norm2.class}) and the {@code RuntimeSized} variant add to it.
+   */
+  public static final int MAX_NAME_BYTES = 200;
+
   /** Largest accepted layer count (DeepNet went to 1,000; this leaves room). */
   public static final int MAX_LAYERS = 100_000;
 
   private final Elements elements;
+  private final Types types;
   private final Reporter reporter;
 
-  public ModelReader(Elements elements, Reporter reporter) {
+  public ModelReader(Elements elements, Types types, Reporter reporter) {
     this.elements = elements;
+    this.types = types;
     this.reporter = reporter;
+  }
+
+  /**
+   * Whether javac has resolved every annotation value of the model {@code owner} and its {@code sites}. One
+   * that names a constant of a class generated in this build resolves only in a later round: the caller
+   * retries the model then (reading it now would drop the site or misread the value).
+   */
+  public static boolean resolved(TypeElement owner, List<? extends Element> sites, Elements elements) {
+    if (!AnnotationValues.resolved(owner, NORM_MODEL, elements)) {
+      return false;
+    }
+    return sites.stream().allMatch(site -> AnnotationValues.resolved(site, NORM, elements));
   }
 
   /**
@@ -69,6 +94,8 @@ public final class ModelReader {
     String prefix = generatedPrefix(owner);
     List<SiteSpec> specs = new ArrayList<>();
     List<String> names = new ArrayList<>();
+    MemberReader memberReader = new MemberReader(elements, reporter);
+    Map<Element, SiteMember> members = new LinkedHashMap<>();
     boolean broken = false;
     for (Element site : sites) {
       try {
@@ -77,6 +104,11 @@ public final class ModelReader {
           checkName(owner, site, spec, names);
           specs.add(spec);
         }
+        SiteMember member = memberReader.read(owner, model, site, spec, n, m);
+        if (member != null) {
+          memberReader.checkDuplicates(member, site);
+          members.put(site, member);
+        }
       } catch (AnnotationValues.Unreadable javacReportedIt) {
         broken = true;
       }
@@ -84,9 +116,14 @@ public final class ModelReader {
     if (broken || reporter.errorCount() > errorsBefore) {
       return null;
     }
+    ModelClassSpec modelClass = model == null ? null
+        : new ModelClassReader(elements, types, reporter).read(owner, model, members);
+    if (reporter.errorCount() > errorsBefore) {
+      return null;
+    }
     return new ModelSpec(
         elements.getPackageOf(owner).getQualifiedName().toString(),
-        owner.getQualifiedName().toString(), n, m, specs);
+        owner.getQualifiedName().toString(), n, m, specs, modelClass);
   }
 
   private void checkModelType(TypeElement owner, AnnotationValues model) {
@@ -145,17 +182,23 @@ public final class ModelReader {
     double eps = norm.doubleValue("eps");
     if (!(eps >= 0) || Double.isInfinite(eps)) {
       reporter.report(Diagnostic.EPS, site, norm.mirror(), norm.given("eps"), eps);
+    } else if (!fitsFloat(eps)) {
+      reportFloat(site, norm, "eps", eps);
     } else if (eps == 0) {
       reporter.report(Diagnostic.EPS_ZERO, site, norm.mirror(), norm.given("eps"));
     }
     double alpha = norm.doubleValue("alpha");
     if (norm.isGiven("alpha") && !(alpha > 0 && alpha < Double.POSITIVE_INFINITY)) {
       reporter.report(Diagnostic.ALPHA, site, norm.mirror(), norm.given("alpha"), alpha);
+    } else if (norm.isGiven("alpha") && !fitsFloat(alpha)) {
+      reportFloat(site, norm, "alpha", alpha);
     }
     double beta = norm.doubleValue("beta");
     if (norm.isGiven("beta")) {
       if (!(beta > 0 && beta < Double.POSITIVE_INFINITY)) {
         reporter.report(Diagnostic.BETA, site, norm.mirror(), norm.given("beta"), beta);
+      } else if (!fitsFloat(beta)) {
+        reportFloat(site, norm, "beta", beta);
       } else if (placement == Placement.NONE && type != NormType.DEEP) {
         reporter.report(Diagnostic.BETA_NOT_BLOCK, site, norm.mirror(), norm.given("beta"));
       }
@@ -171,9 +214,11 @@ public final class ModelReader {
     boolean affine = norm.booleanValue("affine");
     double weightOffset = norm.doubleValue("weightOffset");
     if (norm.isGiven("weightOffset")) {
-      if (!Double.isFinite(weightOffset) || !Float.isFinite((float) weightOffset)) {
+      if (!Double.isFinite(weightOffset)) {
         reporter.report(Diagnostic.RANGE, site, norm.mirror(), norm.given("weightOffset"), "weightOffset",
             weightOffset, "a finite float");
+      } else if (!fitsFloat(weightOffset)) {
+        reportFloat(site, norm, "weightOffset", weightOffset);
       } else if (type == NormType.BATCH) {
         reporter.report(Diagnostic.ONLY_FOR, site, norm.mirror(), norm.given("weightOffset"), "weightOffset",
             "row norms (LAYER, RMS, DEEP)", "type = BATCH");
@@ -193,7 +238,7 @@ public final class ModelReader {
       }
     }
     Stack stack = norm.enumValue("stack", Stack.class);
-    if (norm.isGiven("stack") && type != NormType.DEEP) {
+    if (norm.isGiven("stack") && type != NormType.DEEP && !MemberReader.isPerLayer(site)) {
       reporter.report(Diagnostic.DEEP_ONLY, site, norm.mirror(), norm.given("stack"), "stack", type);
     }
 
@@ -250,6 +295,19 @@ public final class ModelReader {
             : new RowNormRecipe(type != NormType.RMS, affine, bias, affine ? weightOffset : 0, partial));
   }
 
+  /**
+   * Whether a finite {@code value} survives the conversion to float that generated code applies to it:
+   * no overflow to infinity, and no nonzero value rounded to 0.
+   */
+  static boolean fitsFloat(double value) {
+    float f = (float) value;
+    return Float.isFinite(f) && (f != 0 || value == 0);
+  }
+
+  private void reportFloat(Element site, AnnotationValues norm, String name, double value) {
+    reporter.report(Diagnostic.FLOAT, site, norm.mirror(), norm.given(name), name, value, (float) value);
+  }
+
   private Stack resolveStack(Element site, AnnotationValues norm, Stack stack, int n, int m) {
     if (n == 0 && m == 0) {
       reporter.report(Diagnostic.DEEP_LAYERS, site, norm.mirror(), null);
@@ -271,20 +329,50 @@ public final class ModelReader {
     return stack;
   }
 
-  /** The method's return type or the field's type; null (after an error) for any other element. */
+  /**
+   * The method's return type or the field's type; null (after an error) for any other element. A method's
+   * parameters make it a per-layer site, which {@link MemberReader} checks.
+   */
   private TypeMirror declaredType(Element site, AnnotationValues norm) {
-    if (site.getKind() == ElementKind.METHOD) {
-      ExecutableElement method = (ExecutableElement) site;
-      if (method.getParameters().isEmpty()) {
-        return method.getReturnType();
+    Element component = recordComponent(site);
+    if (component != null) {
+      // @Norm on a record component lands on its field and its accessor: one error, on the field
+      if (site.getKind() == ElementKind.FIELD) {
+        reporter.report(Diagnostic.ELEMENT_KIND, site, norm.mirror(), null, "the record component "
+            + site.getSimpleName() + " (it would make both its field and its accessor a site): declare "
+            + site.getSimpleName() + "() as a method of the record, or of an interface, instead");
       }
-      reporter.report(Diagnostic.ELEMENT_KIND, site, norm.mirror(), null, "a method with parameters");
       return null;
+    }
+    if (site.getKind() == ElementKind.METHOD) {
+      return ((ExecutableElement) site).getReturnType();
     }
     if (site.getKind() == ElementKind.FIELD) {
       return site.asType();
     }
     reporter.report(Diagnostic.ELEMENT_KIND, site, norm.mirror(), null, "a " + site.getKind().toString().toLowerCase());
+    return null;
+  }
+
+  /**
+   * The record component {@code site} stands for when it carries {@code @Norm} only because the component
+   * does (its field, or an accessor whose field has it too); null otherwise.
+   */
+  private static Element recordComponent(Element site) {
+    if (!(site.getEnclosingElement() instanceof TypeElement owner) || owner.getKind() != ElementKind.RECORD) {
+      return null;
+    }
+    for (var component : owner.getRecordComponents()) {
+      if (site.getKind() == ElementKind.FIELD && !site.getModifiers().contains(Modifier.STATIC)
+          && component.getSimpleName().equals(site.getSimpleName())) {
+        return component;
+      }
+      if (site.equals(component.getAccessor()) && owner.getEnclosedElements().stream().anyMatch(e ->
+          e.getKind() == ElementKind.FIELD && e.getSimpleName().equals(site.getSimpleName())
+              && e.getAnnotationMirrors().stream().anyMatch(m -> m.getAnnotationType().asElement().toString().equals(NORM)))) {
+        return component;
+      }
+    }
     return null;
   }
 
@@ -333,6 +421,10 @@ public final class ModelReader {
   private void checkName(TypeElement owner, Element site, SiteSpec spec, List<String> names) {
     String pkg = elements.getPackageOf(owner).getQualifiedName().toString();
     String qualified = pkg.isEmpty() ? spec.className() : pkg + "." + spec.className();
+    int bytes = spec.className().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      reporter.report(Diagnostic.NAME_LONG, site, spec.className().substring(0, 40), bytes, MAX_NAME_BYTES);
+    }
     int earlier = names.indexOf(spec.className());
     TypeElement existing = elements.getTypeElement(qualified);
     if (earlier >= 0) {
@@ -344,7 +436,7 @@ public final class ModelReader {
   }
 
   /** A type normforge generated in an earlier build (its source is still on the source path). */
-  private static boolean isOurs(TypeElement existing) {
+  static boolean isOurs(TypeElement existing) {
     return existing.getAnnotationMirrors().stream().anyMatch(a ->
         a.getAnnotationType().toString().equals("javax.annotation.processing.Generated")
             && a.getElementValues().values().stream()
@@ -360,8 +452,13 @@ public final class ModelReader {
     return sb.toString();
   }
 
-  private static String describe(Element site) {
-    return site.getSimpleName() + (site.getKind() == ElementKind.METHOD ? "()" : "");
+  /** How messages and javadoc name a site: {@code finalNorm()}, {@code attentionNorm(int)}, the field {@code bn}. */
+  static String describe(Element site) {
+    if (site instanceof ExecutableElement method) {
+      return site.getSimpleName() + method.getParameters().stream().map(p -> p.asType().toString())
+          .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    }
+    return site.getSimpleName().toString();
   }
 
   private static String capitalize(String name) {

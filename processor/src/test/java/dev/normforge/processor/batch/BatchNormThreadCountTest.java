@@ -44,14 +44,14 @@ class BatchNormThreadCountTest {
     RowParallel.shared().setThreads(Runtime.getRuntime().availableProcessors());
   }
 
-  /** 1000 rows of 300: 5 chunks over 8 blocks of 128 rows (chunks of 1 and 2 blocks, the last block short). */
+  /** 1000 rows of 300: 5 chunks over 8 blocks of blockRows(300) = 128 rows (chunks of 1 and 2 blocks, the last block short). */
   @Test
   void affineIsBitwiseIdenticalAcrossThreadCounts() {
     assertPooled(1000, 300, 1);
     check("affine300", 1000);
   }
 
-  /** 3333 rows of 77: 4 chunks of 6 or 7 blocks of 128 rows, the last block short. */
+  /** 3333 rows of 77: 4 chunks of 6 or 7 blocks of blockRows(77) = 128 rows, the last block short. */
   @Test
   void plainIsBitwiseIdenticalAcrossThreadCounts() {
     assertPooled(3333, 77, 6);
@@ -67,21 +67,21 @@ class BatchNormThreadCountTest {
 
   /** Chunks of a reducing pass (training forward's and backward's first pass) over {@code rows} rows. */
   static int reducingChunks(int rows, int hidden) {
-    int blocks = (rows + BatchNormBase.CHUNK_ROWS - 1) / BatchNormBase.CHUNK_ROWS;
+    int blocks = (rows + BatchNormBase.blockRows(hidden) - 1) / BatchNormBase.blockRows(hidden);
     return Math.min(RowChunks.count(rows, hidden), blocks);
   }
 
   /**
    * Fails unless both kinds of pass over {@code rows} rows run in at least as many chunks as the most threads
    * compared (so every thread count shares them), some chunk of a reducing pass holds several blocks of
-   * {@link BatchNormBase#CHUNK_ROWS} rows and every chunk at least {@code minBlocks} (a chunk adds its blocks'
+   * {@link BatchNormBase#blockRows} rows and every chunk at least {@code minBlocks} (a chunk adds its blocks'
    * partials in block order, which must not depend on threads either), and the last block is short.
    */
   static void assertPooled(int rows, int hidden, int minBlocks) {
     int chunks = reducingChunks(rows, hidden);
     assertTrue(RowChunks.count(rows, hidden) >= THREADS.length, "the map passes must need several chunks");
     assertTrue(chunks >= THREADS.length, "the reducing passes must need several chunks, got " + chunks);
-    int units = (rows + BatchNormBase.CHUNK_ROWS - 1) / BatchNormBase.CHUNK_ROWS;
+    int units = (rows + BatchNormBase.blockRows(hidden) - 1) / BatchNormBase.blockRows(hidden);
     int most = 0;
     int least = Integer.MAX_VALUE;
     for (int c = 0; c < chunks; c++) {
@@ -91,7 +91,7 @@ class BatchNormThreadCountTest {
     }
     assertTrue(most >= 2, "no chunk of " + rows + " rows holds several blocks");
     assertTrue(least >= minBlocks, "a chunk of " + rows + " rows holds " + least + " blocks, want " + minBlocks);
-    assertTrue(rows % BatchNormBase.CHUNK_ROWS != 0, "the last block should be short");
+    assertTrue(rows % BatchNormBase.blockRows(hidden) != 0, "the last block should be short");
   }
 
   @Test

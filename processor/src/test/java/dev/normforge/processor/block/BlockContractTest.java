@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.testing.compile.Compilation;
+import dev.normforge.processor.golden.GoldenCase;
 import dev.normforge.processor.testing.ModelSource;
 import dev.normforge.processor.testing.PoolAllocation;
 import dev.normforge.processor.testing.Processing;
@@ -129,7 +130,7 @@ class BlockContractTest {
   /** Every entry of {@code deepnet_constants.json} (from the golden directory) against {@link DeepNet}. */
   @Test
   void deepNetConstantsMatchTheGoldenTable() throws IOException {
-    Path file = goldenDirectory().resolve("deepnet_constants.json");
+    Path file = GoldenCase.directory().resolve("deepnet_constants.json");
     JsonObject table = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
     Pattern single = Pattern.compile("(encoder|decoder) [NM]=(\\d+)");
     Pattern both = Pattern.compile("encdec N=M=(\\d+) (encoder|decoder)");
@@ -157,12 +158,6 @@ class BlockContractTest {
       checked++;
     }
     assertTrue(checked >= 4, "too few constants checked: " + checked);
-  }
-
-  static Path goldenDirectory() {
-    Path dir = Path.of(System.getProperty("normforge.golden", "../shared/golden/cases"));
-    String root = System.getProperty("normforge.root");
-    return (!dir.isAbsolute() && root != null ? Path.of(root).resolve(dir) : dir).normalize();
   }
 
   @Test

@@ -6,20 +6,43 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One golden case file (see {@code shared/golden/README.md}): its configuration, float32 inputs and float64
- * outputs. Arrays are flat and row-major.
+ * One golden case file (see {@code processor/src/test/resources/golden/README.md}): its configuration,
+ * float32 inputs and float64 outputs. Arrays are flat and row-major.
  */
 public final class GoldenCase {
+  /** The system property naming another case directory; a relative path is taken from the repository root. */
+  public static final String DIRECTORY_PROPERTY = "normforge.golden";
+
   private final Path file;
   private final JsonObject json;
 
   private GoldenCase(Path file, JsonObject json) {
     this.file = file;
     this.json = json;
+  }
+
+  /**
+   * Where the cases are: {@code -Dnormforge.golden=DIR} when given (CI passes {@code ../shared/golden/cases}),
+   * resolved against the repository root ({@code normforge.root}) when relative; otherwise the repository's
+   * own copy, {@code golden/cases} on the test class path.
+   */
+  public static Path directory() {
+    String named = System.getProperty(DIRECTORY_PROPERTY, "");
+    if (named.isBlank()) {
+      try {
+        return Path.of(GoldenCase.class.getResource("/golden/cases").toURI());
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    Path dir = Path.of(named);
+    String root = System.getProperty("normforge.root");
+    return (!dir.isAbsolute() && root != null ? Path.of(root).resolve(dir) : dir).normalize();
   }
 
   /** Reads {@code file}. */

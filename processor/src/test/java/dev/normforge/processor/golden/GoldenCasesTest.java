@@ -13,25 +13,14 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * The golden runner: one test per {@code *.json} case in the directory named by the system property
- * (and its subfolders, such as {@code variants/})
- * {@code normforge.golden} (default {@code ../shared/golden/cases} beside the repository; a relative path
- * is taken from the repository root). Any new case of a known op, of any size or configuration, runs with
- * no code change: {@code mvn test -Dnormforge.golden=DIR}.
+ * The golden runner: one test per {@code *.json} case in {@link GoldenCase#directory()} and its subfolders
+ * (such as {@code variants/}): the repository's own copy of the cases by default, or the directory named by
+ * {@code -Dnormforge.golden=DIR}. Any new case of a known op, of any size or configuration, runs with no
+ * code change.
  */
 class GoldenCasesTest {
-  /** The case directory, resolved against the repository root ({@code normforge.root}) when relative. */
-  static Path casesDirectory() {
-    Path dir = Path.of(System.getProperty("normforge.golden", "../shared/golden/cases"));
-    String root = System.getProperty("normforge.root");
-    if (!dir.isAbsolute() && root != null) {
-      dir = Path.of(root).resolve(dir);
-    }
-    return dir.normalize();
-  }
-
   static List<GoldenCase> cases() throws IOException {
-    Path dir = casesDirectory();
+    Path dir = GoldenCase.directory();
     assertTrue(Files.isDirectory(dir), "golden case directory not found: " + dir);
     try (Stream<Path> files = Files.walk(dir)) {
       List<GoldenCase> cases = files.filter(f -> f.toString().endsWith(".json")).sorted()

@@ -57,9 +57,9 @@ class AllocationTest {
     List<String> failures = new ArrayList<>();
     dev.normforge.runtime.BatchNormLayer bn =
         Processing.instantiate(loader, source.generated("bn768"), dev.normforge.runtime.BatchNormLayer.class);
-    // 64 rows: one chunk; 512 rows: min(RowChunks.count, 128-row blocks) = 4 chunks
+    // 64 rows: one chunk; 512 rows: min(RowChunks.count, blocks of blockRows(768) rows) chunks
     for (int bnRows : new int[] {64, 512}) {
-      int blocks = (bnRows + BatchNormBase.CHUNK_ROWS - 1) / BatchNormBase.CHUNK_ROWS;
+      int blocks = (bnRows + BatchNormBase.blockRows(768) - 1) / BatchNormBase.blockRows(768);
       int chunks = Math.min(RowChunks.count(bnRows, 768), blocks);
       if (bnRows > 64) {
         PoolAllocation.assertReachesPool("bn768", bnRows, 768);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import dev.normforge.processor.testing.DiagnosticAssertions;
 import dev.normforge.processor.testing.Processing;
 import java.util.Arrays;
 import java.util.Set;
@@ -50,7 +51,8 @@ class DiagnosticsTest {
       "normforge.batch.only | momentum applies only to type = BATCH | type = NormType.LAYER, momentum = 0.2 | NormLayer | momentum = 0.2",
       "normforge.deep.only | stack applies only to type = DEEP | stack = Stack.ENCODER | NormLayer | stack = Stack.ENCODER",
       "normforge.deep.pre | placement = PRE is not allowed | type = NormType.DEEP, placement = Placement.PRE | ResidualBlock | placement = Placement.PRE",
-      "normforge.range | weightOffset = 1.0E39 is invalid: it must be a finite float | type = NormType.RMS, weightOffset = 1e39 | NormLayer | weightOffset = 1e39",
+      "normforge.range | weightOffset = Infinity is invalid: it must be a finite float | type = NormType.RMS, weightOffset = 1e39 * 1e300 | NormLayer | weightOffset = 1e39 * 1e300",
+      "normforge.float | weightOffset = 1.0E39 does not fit a float | type = NormType.RMS, weightOffset = 1e39 | NormLayer | weightOffset = 1e39",
       "normforge.only | weightOffset applies only to a norm with a weight, but this site has affine = false | type = NormType.LAYER, affine = false, weightOffset = 1 | NormLayer | weightOffset = 1",
       "normforge.only | weightOffset applies only to row norms (LAYER, RMS, DEEP), but this site has type = BATCH | type = NormType.BATCH, weightOffset = 1 | BatchNormLayer | weightOffset = 1",
       "normforge.range | partial = 0.0 is invalid: it must be in (0, 1] | type = NormType.RMS, partial = 0 | NormLayer | partial = 0",
@@ -71,11 +73,7 @@ class DiagnosticsTest {
     JavaFileObject source = model("@NormModel(hidden = 64, encoderLayers = 6)\npublic interface M {\n"
         + "  interface Other {}\n"
         + "  @Norm(" + norm + ")\n  " + type + " site();\n}\n");
-    Compilation compilation = Processing.compile(source);
-    assertThat(compilation).failed();
-    assertThat(compilation).hadErrorContaining("[" + id + "] ").inFile(source).onLineContaining(line);
-    assertThat(compilation).hadErrorContaining(message);
-    assertEquals(Set.of(), Processing.writtenSources(source), "something was generated for a broken model");
+    DiagnosticAssertions.assertErrorAt(source, id, message, line);
   }
 
   @Test
@@ -164,12 +162,14 @@ class DiagnosticsTest {
     assertThat(compilation).generatedSourceFile("m.MSite");
   }
 
+  /** A method with parameters is a per-layer site (one int): the model class's tests cover what it must be. */
   @Test
-  void aMethodWithParametersIsNotASite() {
-    JavaFileObject source = model("@NormModel(hidden = 8)\npublic interface M {\n  @Norm NormLayer site(int i);\n}\n");
+  void aMethodWithParametersIsAPerLayerSite() {
+    JavaFileObject source = model("@NormModel(hidden = 8)\npublic interface M {\n  @Norm NormLayer site(String s);\n}\n");
     Compilation compilation = Processing.compile(source);
-    assertThat(compilation).hadErrorContaining("[normforge.element] @Norm belongs on a method without parameters")
-        .inFile(source).onLineContaining("site(int i)");
+    assertThat(compilation).hadErrorContaining("[normforge.layer.parameter] a per-layer site takes exactly one int "
+        + "parameter, the layer index, but the parameter s of site(java.lang.String) is a java.lang.String")
+        .inFile(source).onLineContaining("site(String s)");
   }
 
   @Test
@@ -240,7 +240,7 @@ class DiagnosticsTest {
         .collect(Collectors.toSet());
     assertEquals(Set.of("normforge.eps", "normforge.hidden", "normforge.deep.pre"), ids, "errors: " + ids);
     assertEquals(3, compilation.errors().size());
-    assertEquals(Set.of("m.FineOk"), Processing.writtenSources(broken, fine),
+    assertEquals(Set.of("m.FineOk", "m.NormforgeFine"), Processing.writtenSources(broken, fine),
         "only the model without errors gets generated files");
   }
 

@@ -3,6 +3,7 @@ package dev.normforge.processor.testing;
 import static com.google.testing.compile.Compiler.javac;
 
 import com.google.testing.compile.Compilation;
+import dev.normforge.processor.LocalModelCheck;
 import dev.normforge.processor.NormProcessor;
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,10 +19,15 @@ import javax.tools.JavaFileObject;
 public final class Processing {
   private Processing() {}
 
-  /** Compiles {@code sources} with {@link NormProcessor} and the Vector API module. */
+  /** The processors of the processor jar, in the order javac finds them there (its service file's). */
+  public static java.util.List<javax.annotation.processing.Processor> processors() {
+    return java.util.List.of(new LocalModelCheck(), new NormProcessor());
+  }
+
+  /** Compiles {@code sources} with the processors and the Vector API module. */
   public static Compilation compile(JavaFileObject... sources) {
     return javac()
-        .withProcessors(new NormProcessor())
+        .withProcessors(processors())
         .withOptions("--add-modules", "jdk.incubator.vector")
         .compile(sources);
   }
@@ -30,7 +36,7 @@ public final class Processing {
   public static Compilation compileWith(java.util.List<String> options, JavaFileObject... sources) {
     java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of("--add-modules", "jdk.incubator.vector"));
     all.addAll(options);
-    return javac().withProcessors(new NormProcessor()).withOptions(all).compile(sources);
+    return javac().withProcessors(processors()).withOptions(all).compile(sources);
   }
 
   /** A class loader over the classes of a successful compilation; runtime classes come from the test's. */
@@ -102,7 +108,7 @@ public final class Processing {
     };
     javax.tools.JavaCompiler.CompilationTask task = javac.getTask(null, recording, d -> { },
         java.util.List.of("--add-modules", "jdk.incubator.vector", "-proc:full"), null, java.util.List.of(sources));
-    task.setProcessors(java.util.List.of(new NormProcessor()));
+    task.setProcessors(processors());
     task.call();
     return written;
   }

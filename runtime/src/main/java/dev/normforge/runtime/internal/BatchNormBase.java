@@ -2,7 +2,9 @@ package dev.normforge.runtime.internal;
 
 import dev.normforge.runtime.BatchNormLayer;
 import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.internal.exec.Aliasing;
 import dev.normforge.runtime.internal.exec.Checks;
+import dev.normforge.runtime.internal.exec.Exclusive;
 import dev.normforge.runtime.internal.exec.RowChunks;
 import dev.normforge.runtime.internal.exec.RowJob;
 import dev.normforge.runtime.internal.exec.RowParallel;
@@ -11,28 +13,37 @@ import java.util.List;
 
 /**
  * What every generated BatchNorm class shares: parameters, running statistics, argument checks, and the
- * per-feature arithmetic between the passes. A generated subclass supplies only four row-range kernels,
+ * per-feature arithmetic between the passes. A generated subclass supplies only five row-range kernels,
  * specialized for its hidden size; each is one pass over its rows.
  *
  * <ul>
- *   <li>Training forward, two passes over {@code x}: {@link #statsRows} sums {@code d = x - shift} and
- *       {@code d²} per feature around a shift (the batch's first row), then {@link #normalizeRows} writes
- *       {@code y = (x - shift)·scale + offset}. Between them, per feature in double precision:
- *       {@code mean = shift + Σd/n}, {@code var = Σd²/n - (Σd/n)²} (corrected two-pass: exact when the
- *       mean dwarfs the spread), {@code scale = invstd·weight}, {@code offset = bias - (Σd/n)·scale}.
+ *   <li>Training forward, two passes over {@code x}: the statistics, block by block of
+ *       {@link #blockRows} rows (small enough to stay in cache): {@link #sumRows} gives the block's column
+ *       means, then {@link #statsRows} sums {@code d = x - blockMean} and {@code d²} around them (from
+ *       cache), so that the shift is inside the block's data whatever its first row holds; per feature in
+ *       double, the block's {@code mean = blockMean + Σd/nb} and {@code M2 = Σd² - (Σd)²/nb} (corrected
+ *       two-pass: exact when the mean dwarfs the spread) combine with the others' (Chan et al.). Then
+ *       {@link #normalizeRows} writes {@code y = (x - mean)·scale + offset}, {@code scale = invstd·weight},
+ *       the mean rounded to float and {@code offset} correcting that rounding.
  *   <li>Eval forward, one pass: {@link #normalizeRows} with {@code shift = running mean},
  *       {@code scale = weight/sqrt(running var + eps)}, {@code offset = bias}.
  *   <li>Backward, two passes over {@code x} and {@code dy}: {@link #gradientSumsRows} sums {@code dy},
  *       {@code dy·(x - mean)} and {@code x - mean} per feature, then {@link #backwardRows} writes
- *       {@code dx = a·dy + b·(x - mean) + c} with per-feature {@code a, b, c} from those sums.
+ *       {@code dx = (dy + b·(x - mean) + c)·a} with per-feature {@code a = invstd·weight},
+ *       {@code b = -invstd·mean(dy·xhat)} and {@code c} from those sums: no coefficient is a product of two
+ *       invstd factors, so none over- or underflows while the gradient itself is a float.
  * </ul>
  *
+ * <p>Features whose float sums cannot be trusted (squares that over- or underflow, a spread beyond
+ * {@code 1e±15} in the backward, NaN or infinity) take a double-precision slow path ({@link RowStats}),
+ * forward and backward alike.
+ *
  * <p>Kernels take a row range {@code [r0, r1)} and write per-feature partial sums for it, which the caller
- * reduces: this class calls them on blocks of {@link #CHUNK_ROWS} rows and adds each block's float
+ * reduces: this class calls them on blocks of {@link #blockRows} rows and adds each block's float
  * partials into double sums, so float rounding stays bounded however large the batch is.
  *
  * <p>Multi-core: every pass runs on {@link RowParallel#shared()}. A call is cut into chunks that depend
- * only on the shape ({@link RowChunks#count} chunks, each a whole number of {@link #CHUNK_ROWS}-row
+ * only on the shape ({@link RowChunks#count} chunks, each a whole number of {@link #blockRows}-row
  * blocks): a reducing pass adds its blocks' partials into its chunk's own double sums in block order, and
  * the chunks' sums are then added into the totals in chunk order. Every addition happens in an order
  * fixed by the shape, so outputs, running statistics and gradients are bitwise the same for any number of
@@ -40,15 +51,26 @@ import java.util.List;
  *
  * <p>Thread safety: a layer keeps per-feature scratch arrays and reusable jobs (allocated in the
  * constructor, the per-chunk sums grown on the first call that needs more chunks) that every call uses,
- * so a layer object must not run two calls at once, of any kind, as a PyTorch module; different layer
- * objects may be used from different threads at once. Nothing is allocated per call after the first call
+ * so a layer object must not run two calls at once, of any kind, as a PyTorch module (a call that would
+ * overlap another is refused with {@link IllegalStateException}); different layer objects may be used from
+ * different threads at once. Backward refuses statistics no forward wrote. Nothing is allocated per call after the first call
  * of a given size.
  */
 public abstract class BatchNormBase implements BatchNormLayer {
-  /** Rows per chunk whose float partial sums are reduced into double totals. */
-  public static final int CHUNK_ROWS = 128;
+  /** Floats a block of rows may hold: 256 KiB, so that a block read twice is read once from memory. */
+  private static final int BLOCK_FLOATS = 1 << 16;
+
+  /**
+   * Rows per block whose float partial sums are reduced into double totals: as many as fit
+   * {@code BLOCK_FLOATS} (a block's statistics read it twice), between 8 and 128. Depends only on the hidden
+   * size, so results do not depend on the thread count.
+   */
+  public static int blockRows(int hidden) {
+    return Math.max(8, Math.min(128, BLOCK_FLOATS / hidden));
+  }
 
   private final int hidden;
+  private final int blockRows;
   private final double eps;
   private final double momentum;
   private final NormParameters params;
@@ -56,7 +78,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private final float[] runningVar;
 
   // per-feature scratch: coefficients for the second pass, double totals of the first
-  private final float[] shift;
+  private final float[] center;
   private final float[] coefA;
   private final float[] coefB;
   private final float[] coefC;
@@ -69,19 +91,24 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private double[][][] sums = new double[0][][];
   private final RowJob sumsJob;
   private final RowJob mapJob;
+  /** Every call uses the scratch above: one call at a time per layer object. */
+  private final Exclusive guard = new Exclusive("a BatchNorm layer keeps per-feature scratch that every call "
+      + "uses, so one layer object runs one call at a time (as a PyTorch module); give each thread its own layer");
 
   protected BatchNormBase(int hidden, double eps, double momentum, boolean affine, boolean bias) {
+    VectorApi.require();
     if (hidden <= 0) {
       throw new IllegalArgumentException("hidden must be > 0, got " + hidden);
     }
     this.hidden = hidden;
+    this.blockRows = blockRows(hidden);
     this.eps = eps;
     this.momentum = momentum;
     this.params = new NormParameters(hidden, affine, bias, 1f, "");
     this.runningMean = new float[hidden];
     this.runningVar = new float[hidden];
     Arrays.fill(runningVar, 1f);
-    shift = new float[hidden];
+    center = new float[hidden];
     coefA = new float[hidden];
     coefB = new float[hidden];
     coefC = new float[hidden];
@@ -135,48 +162,80 @@ public abstract class BatchNormBase implements BatchNormLayer {
   @Override
   public final void forwardTraining(
       float[] x, int xOff, float[] y, int yOff, int rows, float[] mean, float[] invstd) {
+    guard.enter(this, "forwardTraining");
+    try {
+      trainingForward(x, xOff, y, yOff, rows, mean, invstd);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  @Override
+  public final void forwardEval(float[] x, int xOff, float[] y, int yOff, int rows) {
+    guard.enter(this, "forwardEval");
+    try {
+      evalForward(x, xOff, y, yOff, rows);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  @Override
+  public final void backward(
+      float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, float[] mean, float[] invstd) {
+    guard.enter(this, "backward");
+    try {
+      backwardPass(x, xOff, dy, dyOff, dx, dxOff, rows, mean, invstd);
+    } finally {
+      guard.exit();
+    }
+  }
+
+  private void trainingForward(
+      float[] x, int xOff, float[] y, int yOff, int rows, float[] mean, float[] invstd) {
     trainingRows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
     Checks.values("mean", mean, 0, hidden);
     Checks.values("invstd", invstd, 0, hidden);
+    long size = (long) rows * hidden;
+    Aliasing.sameOrSeparate("y", y, yOff, "x", x, xOff, size);
+    featuresSeparate(mean, invstd, "x", x, xOff, size);
+    featuresSeparate(mean, invstd, "y", y, yOff, size);
+    Aliasing.separate("mean", mean, 0, "invstd", invstd, 0, hidden);
 
-    // pass 1: Σd and Σd² per feature, d = x - shift, shift = the batch's first row
-    System.arraycopy(x, xOff, shift, 0, hidden);
-    reduce(x, xOff, rows, shift, false, null, 0);
+    // pass 1: per feature, the mean and M2 = Σ(x - mean)² in double totals (see reduce)
+    reduce(x, xOff, rows, null, false, null, 0);
     double n = rows;
     float[] w = params.weightValue();
     float[] b = params.biasValue();
     for (int j = 0; j < hidden; j++) {
-      double d = total1[j] / n;
-      double sq = total2[j];
-      double var;
-      if (sq > 1e-30 && sq < 1e36) {
-        var = Math.max(0.0, sq / n - d * d);
-      } else {
-        // a constant feature, squares that under- or overflow float, NaN or infinity: this one in double
-        d = RowStats.mean(x, xOff + j, rows, hidden, shift[j]);
-        var = RowStats.variance(x, xOff + j, rows, hidden, shift[j] + d);
+      double m = total1[j];
+      double var = total2[j] / n;
+      if (total3[j] != 0) {
+        // squares that under- or overflow float, NaN or infinity in some block: this feature in double
+        m = RowStats.mean(x, xOff + j, rows, hidden, 0.0);
+        var = RowStats.variance(x, xOff + j, rows, hidden, m);
       }
-      double m = shift[j] + d;
       double is = 1.0 / Math.sqrt(var + eps);
       mean[j] = (float) m;
       invstd[j] = (float) is;
       runningMean[j] = (float) ((1 - momentum) * runningMean[j] + momentum * m);
       runningVar[j] = (float) ((1 - momentum) * runningVar[j] + momentum * var * n / (n - 1));
       double scale = w == null ? is : is * w[j];
+      center[j] = (float) m;
       coefA[j] = (float) scale;
-      coefB[j] = (float) ((b == null ? 0 : b[j]) - d * scale);
+      coefB[j] = (float) ((b == null ? 0 : b[j]) - (m - center[j]) * scale);
     }
-    // pass 2: y = (x - shift)·scale + offset
-    map(x, xOff, null, 0, y, yOff, rows, shift, false);
+    // pass 2: y = (x - center)·scale + offset, the centre the float nearest the mean
+    map(x, xOff, null, 0, y, yOff, rows, center, false);
   }
 
-  @Override
-  public final void forwardEval(float[] x, int xOff, float[] y, int yOff, int rows) {
+  private void evalForward(float[] x, int xOff, float[] y, int yOff, int rows) {
     Checks.rows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
+    Aliasing.sameOrSeparate("y", y, yOff, "x", x, xOff, (long) rows * hidden);
     float[] w = params.weightValue();
     float[] b = params.biasValue();
     for (int j = 0; j < hidden; j++) {
@@ -187,8 +246,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
     map(x, xOff, null, 0, y, yOff, rows, runningMean, false);
   }
 
-  @Override
-  public final void backward(
+  private void backwardPass(
       float[] x, int xOff, float[] dy, int dyOff, float[] dx, int dxOff, int rows, float[] mean, float[] invstd) {
     trainingRows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
@@ -196,6 +254,11 @@ public abstract class BatchNormBase implements BatchNormLayer {
     Checks.rows("dx", dx, dxOff, rows, hidden);
     Checks.values("mean", mean, 0, hidden);
     Checks.values("invstd", invstd, 0, hidden);
+    long size = (long) rows * hidden;
+    Aliasing.sameOrSeparate("dx", dx, dxOff, "dy", dy, dyOff, size);
+    Aliasing.sameOrSeparate("dx", dx, dxOff, "x", x, xOff, size);
+    featuresSeparate(mean, invstd, "dx", dx, dxOff, size);
+    checkForwardRan(mean, invstd);
 
     // pass 1: Σdy, Σdy·xc and Σxc per feature, xc = x - mean
     reduce(x, xOff, rows, mean, true, dy, dyOff);
@@ -206,9 +269,22 @@ public abstract class BatchNormBase implements BatchNormLayer {
     for (int j = 0; j < hidden; j++) {
       double is = invstd[j];
       double sumDy = total1[j];
-      // the saved mean was rounded to float: e = mean(xc) re-centres xhat on the exact batch mean
-      double e = total3[j] / n;
-      double sumDyXhat = (total2[j] - e * sumDy) * is;
+      double sumDyXc = total2[j];
+      double sumXc = total3[j];
+      if (!(is > MIN_FLOAT_INVSTD && is < MAX_FLOAT_INVSTD && Double.isFinite(sumDy) && Double.isFinite(sumDyXc))) {
+        // a spread so wide or narrow that float products may over- or underflow, or NaN/infinity: in double
+        sumDy = sumDyXc = sumXc = 0;
+        for (int r = 0, i = j; r < rows; r++, i += hidden) {
+          double xc = (double) x[xOff + i] - mean[j];
+          double g = dy[dyOff + i];
+          sumDy += g;
+          sumDyXc += g * xc;
+          sumXc += xc;
+        }
+      }
+      // the saved mean was rounded to float: e re-centres xhat on the exact batch mean
+      double e = sumXc / n;
+      double sumDyXhat = (sumDyXc - e * sumDy) * is;
       if (dw != null) {
         dw[j] += (float) sumDyXhat;
       }
@@ -216,24 +292,29 @@ public abstract class BatchNormBase implements BatchNormLayer {
         db[j] += (float) sumDy;
       }
       // dx = k·(dy - mean(dy) - xhat·mean(dy·xhat)), k = invstd·weight, xhat = (xc - e)·invstd
-      double k = w == null ? is : is * w[j];
-      double b = -k * is * sumDyXhat / n;
-      coefA[j] = (float) k;
-      coefB[j] = (float) b;
-      coefC[j] = (float) (-k * sumDy / n - b * e);
+      //    = (dy + b·xc + c)·k with b = -invstd·mean(dy·xhat), c = -mean(dy) - b·e
+      double bj = -is * sumDyXhat / n;
+      coefA[j] = (float) (w == null ? is : is * w[j]);
+      coefB[j] = (float) bj;
+      coefC[j] = (float) (-sumDy / n - bj * e);
     }
-    // pass 2: dx = a·dy + b·xc + c
+    // pass 2: dx = (dy + b·xc + c)·a
     map(x, xOff, dy, dyOff, dx, dxOff, rows, mean, true);
   }
 
+  /** Beyond these, the backward's float sums of {@code dy·(x - mean)} may over- or underflow: double instead. */
+  private static final double MIN_FLOAT_INVSTD = 1e-15;
+  private static final double MAX_FLOAT_INVSTD = 1e15;
+
   /**
-   * Runs the first pass over {@code rows} rows in chunks, leaving the per-feature sums in double totals:
-   * the forward's ({@code Σd, Σd²}) or, with {@code gradient}, the backward's ({@code Σdy, Σdy·xc, Σxc}).
-   * Chunk 0 sums into the totals themselves, chunk {@code c > 0} into its own double buffers, added into
-   * the totals in chunk order afterwards: the same additions in the same order for any thread count.
+   * Runs the first pass over {@code rows} rows in chunks of whole blocks, leaving per-feature double totals:
+   * the forward's mean, {@code M2 = Σ(x - mean)²} and a slow-path flag (non-zero when some block's float
+   * squares cannot be trusted), or, with {@code gradient}, the backward's {@code Σdy, Σdy·xc, Σxc}. Chunk 0
+   * reduces into the totals themselves, chunk {@code c > 0} into its own buffers, combined into the totals
+   * in chunk order afterwards: the same operations in the same order for any thread count.
    */
   private void reduce(float[] x, int xOff, int rows, float[] center, boolean gradient, float[] dy, int dyOff) {
-    int blocks = (rows + CHUNK_ROWS - 1) / CHUNK_ROWS;
+    int blocks = RowChunks.units(rows, blockRows);
     int chunks = Math.min(RowChunks.count(rows, hidden), blocks);
     if (chunks > parts.length) {
       float[][][] p = Arrays.copyOf(parts, chunks);
@@ -245,28 +326,73 @@ public abstract class BatchNormBase implements BatchNormLayer {
       parts = p;
       sums = d;
     }
-    sumsJob.blocks(gradient ? GRADIENT_SUMS : STATS_SUMS, rows, CHUNK_ROWS, chunks, x, xOff, dy, dyOff, center);
-    int n = gradient ? 3 : 2;
+    sumsJob.blocks(gradient ? GRADIENT_SUMS : STATS_SUMS, rows, blockRows, chunks, x, xOff, dy, dyOff, center);
+    long counted = chunkRows(rows, blocks, chunks, 0);
     for (int c = 1; c < chunks; c++) {
-      addInto(total1, sums[c][0]);
-      addInto(total2, sums[c][1]);
-      if (n == 3) {
+      long n = chunkRows(rows, blocks, chunks, c);
+      if (gradient) {
+        addInto(total1, sums[c][0]);
+        addInto(total2, sums[c][1]);
         addInto(total3, sums[c][2]);
+      } else {
+        combineMoments(counted, total1, total2, total3, n, sums[c][0], sums[c][1], sums[c][2]);
       }
+      counted += n;
     }
+  }
+
+  private void addInto(double[] dst, double[] src) {
+    for (int j = 0; j < hidden; j++) {
+      dst[j] += src[j];
+    }
+  }
+
+  /** Rows of chunk {@code c} when {@code rows} rows in {@code blocks} blocks are cut into {@code chunks}. */
+  private int chunkRows(int rows, int blocks, int chunks, int c) {
+    long first = (long) RowChunks.start(blocks, chunks, c) * blockRows;
+    long end = Math.min(rows, (long) RowChunks.start(blocks, chunks, c + 1) * blockRows);
+    return (int) (end - first);
+  }
+
+  /**
+   * Adds a group of {@code nb} rows with per-feature {@code mean}, {@code m2} and slow-path {@code flag} into
+   * totals of {@code na > 0} rows: Chan, Golub and LeVeque's pairwise update,
+   * {@code M2 = M2a + M2b + δ²·na·nb/n} with {@code δ = meanB - meanA}.
+   */
+  private void combineMoments(long na, double[] meanA, double[] m2A, double[] flagA, long nb, double[] meanB,
+      double[] m2B, double[] flagB) {
+    double n = na + nb;
+    double wb = nb / n;
+    double wab = (double) na * nb / n;
+    for (int j = 0; j < hidden; j++) {
+      addMoments(meanA, m2A, j, meanB[j], m2B[j], wb, wab);
+      flagA[j] += flagB[j];
+    }
+  }
+
+  /**
+   * Chan's update of feature {@code j}: a group with mean {@code meanB} and {@code m2B} joins the totals,
+   * weighted by {@code wb = nb/n} and {@code wab = na·nb/n}.
+   */
+  private static void addMoments(double[] mean, double[] m2, int j, double meanB, double m2B, double wb,
+      double wab) {
+    double delta = meanB - mean[j];
+    mean[j] += delta * wb;
+    m2[j] += m2B + delta * delta * wab;
   }
 
   private static final int STATS_SUMS = 0;
   private static final int GRADIENT_SUMS = 1;
 
   /**
-   * Chunk {@code c} of a reducing pass, rows {@code [r0, r1)}: adds each {@link #CHUNK_ROWS}-row block's
-   * float partials into the chunk's double sums (chunk 0's are the totals), in block order.
+   * Chunk {@code c} of a reducing pass, rows {@code [r0, r1)}, block by block in block order: the forward's
+   * statistics of each block (its column means from {@link #sumRows}, then {@link #statsRows} around them),
+   * combined into the chunk's moments; or the backward's float partials, added into the chunk's double sums.
+   * Chunk 0's are the totals.
    */
   private void sumsChunk(int kind, int c, int r0, int r1, float[] x, int xOff, float[] dy, int dyOff,
       float[] unusedC, int unusedCOff, float[] unusedD, int unusedDOff, float[] center, float[] unusedRstd,
       int unusedStatsOff, float[] unusedDw, float[] unusedDb) {
-    boolean gradient = kind == GRADIENT_SUMS;
     float[] p1 = parts[c][0];
     float[] p2 = parts[c][1];
     float[] p3 = parts[c][2];
@@ -276,28 +402,45 @@ public abstract class BatchNormBase implements BatchNormLayer {
     Arrays.fill(s1, 0);
     Arrays.fill(s2, 0);
     Arrays.fill(s3, 0);
-    for (int b0 = r0; b0 < r1; b0 += CHUNK_ROWS) {
-      int b1 = Math.min(r1, b0 + CHUNK_ROWS);
-      if (gradient) {
+    for (int b0 = r0, b1; b0 < r1; b0 = b1) {
+      b1 = RowChunks.blockEnd(b0, r1, blockRows);
+      if (kind == GRADIENT_SUMS) {
         gradientSumsRows(x, xOff, dy, dyOff, b0, b1, center, p1, p2, p3);
-      } else {
-        statsRows(x, xOff, b0, b1, center, p1, p2);
-      }
-      for (int j = 0; j < hidden; j++) {
-        s1[j] += p1[j];
-        s2[j] += p2[j];
-      }
-      if (gradient) {
         for (int j = 0; j < hidden; j++) {
+          s1[j] += p1[j];
+          s2[j] += p2[j];
           s3[j] += p3[j];
         }
+      } else {
+        blockMoments(x, xOff, b0, b1, p1, p2, p3, (long) b0 - r0, s1, s2, s3);
       }
     }
   }
 
-  private void addInto(double[] dst, double[] src) {
+  /**
+   * The statistics of rows {@code [b0, b1)}, combined into moments of {@code counted} rows before them:
+   * {@code p3} gets the block's column means (a shift inside its data, however far any one row lies), then
+   * {@code p1, p2} get {@code Σd, Σd²} around it, read from cache.
+   */
+  private void blockMoments(float[] x, int xOff, int b0, int b1, float[] p1, float[] p2, float[] p3,
+      long counted, double[] mean, double[] m2, double[] flag) {
+    int nb = b1 - b0;
+    sumRows(x, xOff, b0, b1, p3);
     for (int j = 0; j < hidden; j++) {
-      dst[j] += src[j];
+      p3[j] /= nb;
+    }
+    statsRows(x, xOff, b0, b1, p3, p1, p2);
+    double n = counted + nb;
+    double wb = nb / n;
+    double wab = counted * (double) nb / n;
+    for (int j = 0; j < hidden; j++) {
+      double d = (double) p1[j] / nb;
+      double sq = p2[j];
+      // squares that under- or overflow float (or a constant block: which of the two, float cannot tell), NaN or infinity
+      if (!(sq > 1e-30 && sq < 1e36)) {
+        flag[j] = 1;
+      }
+      addMoments(mean, m2, j, p3[j] + d, Math.max(0.0, sq - d * p1[j]), wb, wab);
     }
   }
 
@@ -326,12 +469,35 @@ public abstract class BatchNormBase implements BatchNormLayer {
     }
   }
 
+  /** The per-feature statistics ({@code hidden} floats each) must not overlap a row array. */
+  private void featuresSeparate(float[] mean, float[] invstd, String name, float[] a, int aOff, long length) {
+    Aliasing.separate("mean", mean, 0, hidden, name, a, aOff, length);
+    Aliasing.separate("invstd", invstd, 0, hidden, name, a, aOff, length);
+  }
+
+  /**
+   * A training forward never leaves a feature's invstd at 0 with its mean at 0: invstd = 1/sqrt(var + eps)
+   * is 0 only for an infinite variance, whose mean is then infinite or NaN. Both 0 means the statistics
+   * were never written: backward without its forward.
+   */
+  private void checkForwardRan(float[] mean, float[] invstd) {
+    for (int j = 0; j < hidden; j++) {
+      if (invstd[j] == 0f && mean[j] == 0f) {
+        throw new IllegalStateException("mean[" + j + "] and invstd[" + j + "] are 0: backward needs the "
+            + "statistics written by the matching forwardTraining call (was it run?)");
+      }
+    }
+  }
+
   private void trainingRows(int rows) {
     if (rows < 2) {
       throw new IllegalArgumentException("rows must be >= 2 in training: the batch variance of "
           + rows + " row" + (rows == 1 ? "" : "s") + " is undefined (PyTorch raises too), got " + rows);
     }
   }
+
+  /** Overwrites {@code sum[j]} with {@code Σ x} over rows {@code [r0, r1)}, for every feature. */
+  protected abstract void sumRows(float[] x, int xOff, int r0, int r1, float[] sum);
 
   /**
    * Pass 1 of the training forward over rows {@code [r0, r1)}: overwrites {@code sum[j]} with
@@ -353,7 +519,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
       float[] sumDy, float[] sumDyXc, float[] sumXc);
 
   /**
-   * Writes {@code dx = a·dy + b·(x - center) + c}, per feature ({@code a = coefA[j]}, ...), for rows
+   * Writes {@code dx = (dy + b·(x - center) + c)·a}, per feature ({@code a = coefA[j]}, ...), for rows
    * {@code [r0, r1)}.
    */
   protected abstract void backwardRows(

@@ -3,6 +3,7 @@ package dev.normforge.runtime.internal;
 import dev.normforge.runtime.AddNormBlock;
 import dev.normforge.runtime.BlockWorkspace;
 import dev.normforge.runtime.Sublayer;
+import dev.normforge.runtime.internal.exec.Aliasing;
 import dev.normforge.runtime.internal.exec.Checks;
 
 /**
@@ -50,9 +51,14 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock implements A
   @Override
   public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
     int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
-    runBackward(ADD_NORM_BACKWARD, ws.saved(), 0, dout, doutOff, ws.gradient(), 0, dx, dxOff, rows,
-        centered() ? ws.mean() : null, ws.rstd(), 0);
-    f.backward(WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dx, dxOff, rows);
+    backwardGuard.enter(this, "backward");
+    try {
+      runBackward(ADD_NORM_BACKWARD, ws.saved(), 0, dout, doutOff, ws.gradient(), 0, dx, dxOff, rows,
+          centered() ? ws.mean() : null, ws.rstd(), 0);
+      f.backward(WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dx, dxOff, rows);
+    } finally {
+      backwardGuard.exit();
+    }
   }
 
   @Override
@@ -65,6 +71,17 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock implements A
     Checks.rows("s", s, sOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
     checkStats(mean, rstd, statsOff, rows);
+    long n = (long) rows * hidden;
+    Aliasing.sameOrSeparate("s", s, sOff, "x", x, xOff, n);
+    Aliasing.sameOrSeparate("s", s, sOff, "f", f, fOff, n);
+    Aliasing.sameOrSeparate("y", y, yOff, "x", x, xOff, n);
+    Aliasing.sameOrSeparate("y", y, yOff, "f", f, fOff, n);
+    Aliasing.sameOrSeparate("y", y, yOff, "s", s, sOff, n);
+    RowNormLayer.statsSeparate(mean, rstd, statsOff, rows, "x", x, xOff, n);
+    RowNormLayer.statsSeparate(mean, rstd, statsOff, rows, "f", f, fOff, n);
+    RowNormLayer.statsSeparate(mean, rstd, statsOff, rows, "s", s, sOff, n);
+    RowNormLayer.statsSeparate(mean, rstd, statsOff, rows, "y", y, yOff, n);
+    Aliasing.separate("mean", mean, statsOff, "rstd", rstd, statsOff, rows);
     runForward(ADD_NORM, x, xOff, f, fOff, s, sOff, y, yOff, rows, centered() ? mean : null, rstd, statsOff);
   }
 
@@ -77,10 +94,22 @@ public abstract non-sealed class PostNormBlock extends RowNormBlock implements A
     Checks.rows("dy", dy, dyOff, rows, hidden);
     Checks.rows("ds", ds, dsOff, rows, hidden);
     Checks.rows("dx", dx, dxOff, rows, hidden);
-    Checks.disjoint("ds", ds, dsOff, "dx", dx, dxOff, (long) rows * hidden);
     checkStats(mean, rstd, statsOff, rows);
-    runBackward(ADD_NORM_BACKWARD, s, sOff, dy, dyOff, ds, dsOff, dx, dxOff, rows, centered() ? mean : null,
-        rstd, statsOff);
+    long n = (long) rows * hidden;
+    Aliasing.sameOrSeparate("ds", ds, dsOff, "dy", dy, dyOff, n);
+    Aliasing.separate("ds", ds, dsOff, "s", s, sOff, n);
+    Aliasing.separate("dx", dx, dxOff, "ds", ds, dsOff, n);
+    Aliasing.separate("dx", dx, dxOff, "dy", dy, dyOff, n);
+    Aliasing.separate("dx", dx, dxOff, "s", s, sOff, n);
+    RowNormLayer.statsSeparate(mean, rstd, statsOff, rows, "ds", ds, dsOff, n);
+    RowNormLayer.statsSeparate(mean, rstd, statsOff, rows, "dx", dx, dxOff, n);
+    backwardGuard.enter(this, "addNormBackward");
+    try {
+      runBackward(ADD_NORM_BACKWARD, s, sOff, dy, dyOff, ds, dsOff, dx, dxOff, rows, centered() ? mean : null,
+          rstd, statsOff);
+    } finally {
+      backwardGuard.exit();
+    }
   }
 
   private static final int ADD_NORM = 0;

@@ -47,10 +47,15 @@ public abstract non-sealed class PreNormBlock extends RowNormBlock {
   @Override
   public final void backward(float[] dout, int doutOff, float[] dx, int dxOff, Sublayer f, BlockWorkspace ws) {
     int rows = checkBackward(dout, doutOff, dx, dxOff, f, ws);
-    Arrays.fill(ws.gradient(), 0, rows * hidden, 0f);
-    sublayerBackward(f, ws.saved(), dout, doutOff, ws.gradient(), rows, ws);
-    runBackward(BACKWARD, WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dout, doutOff, dx, dxOff, rows,
-        centered() ? ws.mean() : null, ws.rstd(), 0);
+    backwardGuard.enter(this, "backward");
+    try {
+      Arrays.fill(ws.gradient(), 0, rows * hidden, 0f);
+      sublayerBackward(f, ws.saved(), dout, doutOff, ws.gradient(), rows, ws);
+      runBackward(BACKWARD, WS.x(ws), WS.xOff(ws), ws.gradient(), 0, dout, doutOff, dx, dxOff, rows,
+          centered() ? ws.mean() : null, ws.rstd(), 0);
+    } finally {
+      backwardGuard.exit();
+    }
   }
 
   /** {@code out = F(h)}: what runs between the norm and the residual add (a Sandwich block adds its second norm). */

@@ -5,6 +5,7 @@ import dev.normforge.runtime.Parameter;
 import dev.normforge.runtime.ResidualBlock;
 import dev.normforge.runtime.Sublayer;
 import dev.normforge.runtime.internal.exec.Checks;
+import dev.normforge.runtime.internal.exec.Exclusive;
 import dev.normforge.runtime.internal.exec.RowChunks;
 import dev.normforge.runtime.internal.exec.RowJob;
 import dev.normforge.runtime.internal.exec.RowParallel;
@@ -26,7 +27,8 @@ import java.util.List;
  * <p>Thread safety: forward calls on one block may run from several threads at once, each with its own
  * workspace (a forward that finds the block's reusable task in use runs its rows on its own thread);
  * backward calls (and {@code addNormBackward}) add into the shared gradients and reuse the block's
- * partial buffers, so they must not overlap each other.
+ * partial buffers, so they must not overlap each other: one that would is refused with
+ * {@link IllegalStateException} ({@link #backwardGuard}).
  */
 public abstract sealed class RowNormBlock implements ResidualBlock permits PreNormBlock, PostNormBlock {
   /** The workspace state the blocks of this package use (see {@link WorkspaceAccess}). */
@@ -40,9 +42,12 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
   private final NormParameters params;
   private final RowJob forwardJob;
   private final RowJob backwardJob;
+  /** Taken by every call that adds into the gradients: {@code backward}, {@code addNormBackward}. */
+  final Exclusive backwardGuard = new Exclusive(RowNormLayer.BACKWARD_RULE);
 
   RowNormBlock(int hidden, double eps, double alpha, double beta, boolean centered, boolean affine, boolean bias,
       float initialWeight) {
+    VectorApi.require();
     this.hidden = hidden;
     this.eps = eps;
     this.alpha = alpha;
@@ -104,9 +109,9 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
     Checks.rows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("out", out, outOff, rows, hidden);
-    Checks.disjoint("x", x, xOff, "out", out, outOff, (long) rows * hidden);
     Checks.notNull("f", f);
     Checks.notNull("ws", ws);
+    BlockAliasing.checkForward(x, xOff, out, outOff, rows, hidden, ws);
     WS.prepare(ws, rows, hidden);
   }
 
@@ -117,6 +122,7 @@ public abstract sealed class RowNormBlock implements ResidualBlock permits PreNo
     int rows = WS.rowsOf(ws, this, f);
     Checks.rows("dout", dout, doutOff, rows, hidden);
     Checks.rows("dx", dx, dxOff, rows, hidden);
+    BlockAliasing.checkBackward(dout, doutOff, dx, dxOff, rows, hidden, ws);
     return rows;
   }
 

@@ -2,7 +2,9 @@ package dev.normforge.runtime.internal;
 
 import dev.normforge.runtime.NormLayer;
 import dev.normforge.runtime.Parameter;
+import dev.normforge.runtime.internal.exec.Aliasing;
 import dev.normforge.runtime.internal.exec.Checks;
+import dev.normforge.runtime.internal.exec.Exclusive;
 import dev.normforge.runtime.internal.exec.RowChunks;
 import dev.normforge.runtime.internal.exec.RowJob;
 import dev.normforge.runtime.internal.exec.RowParallel;
@@ -20,7 +22,8 @@ import java.util.List;
  *
  * <p>Thread safety as {@link NormLayer}: concurrent forward calls are allowed (a second concurrent forward
  * on the same layer runs on its own thread instead of sharing the layer's reusable task); backward calls
- * must not overlap each other, since they share the gradients and the partial buffers.
+ * must not overlap each other, since they share the gradients and the partial buffers: one that would is
+ * refused with {@link IllegalStateException} ({@link Exclusive}).
  */
 public abstract class RowNormLayer implements NormLayer {
   private final int hidden;
@@ -29,6 +32,11 @@ public abstract class RowNormLayer implements NormLayer {
   private final NormParameters params;
   private final RowJob forwardJob;
   private final RowJob backwardJob;
+  private final Exclusive backwardGuard = new Exclusive(BACKWARD_RULE);
+
+  /** What a refused overlapping backward is told. */
+  static final String BACKWARD_RULE = "backward calls on one layer or block add into its shared gradients and "
+      + "must not overlap; run them one after another, or give each thread its own layer";
 
   /** A layer with weight 1 (when {@code affine}) and bias 0 (when {@code bias}). */
   protected RowNormLayer(int hidden, double eps, boolean centered, boolean affine, boolean bias) {
@@ -41,6 +49,7 @@ public abstract class RowNormLayer implements NormLayer {
    */
   protected RowNormLayer(int hidden, double eps, boolean centered, boolean affine, boolean bias, float initialWeight,
       String suffix) {
+    VectorApi.require();
     this.hidden = hidden;
     this.eps = eps;
     this.centered = centered;
@@ -84,6 +93,7 @@ public abstract class RowNormLayer implements NormLayer {
     Checks.rows(rows);
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
+    Aliasing.sameOrSeparate("y", y, yOff, "x", x, xOff, (long) rows * hidden);
     forwardRows(x, xOff, y, yOff, rows, null, null, 0);
   }
 
@@ -94,6 +104,11 @@ public abstract class RowNormLayer implements NormLayer {
     Checks.rows("x", x, xOff, rows, hidden);
     Checks.rows("y", y, yOff, rows, hidden);
     checkStats(mean, rstd, statsOff, rows);
+    long n = (long) rows * hidden;
+    Aliasing.sameOrSeparate("y", y, yOff, "x", x, xOff, n);
+    statsSeparate(mean, rstd, statsOff, rows, "x", x, xOff, n);
+    statsSeparate(mean, rstd, statsOff, rows, "y", y, yOff, n);
+    Aliasing.separate("mean", mean, statsOff, "rstd", rstd, statsOff, rows);
     forwardRows(x, xOff, y, yOff, rows, mean, rstd, statsOff);
   }
 
@@ -106,8 +121,17 @@ public abstract class RowNormLayer implements NormLayer {
     Checks.rows("dy", dy, dyOff, rows, hidden);
     Checks.rows("dx", dx, dxOff, rows, hidden);
     checkStats(mean, rstd, statsOff, rows);
+    long n = (long) rows * hidden;
+    Aliasing.sameOrSeparate("dx", dx, dxOff, "dy", dy, dyOff, n);
+    Aliasing.sameOrSeparate("dx", dx, dxOff, "x", x, xOff, n);
+    statsSeparate(mean, rstd, statsOff, rows, "dx", dx, dxOff, n);
     checkForwardRan(rstd, statsOff, rows);
-    backwardJob.gradientRows(BACKWARD, rows, x, xOff, dy, dyOff, dx, dxOff, null, 0, mean, rstd, statsOff);
+    backwardGuard.enter(this, "backward");
+    try {
+      backwardJob.gradientRows(BACKWARD, rows, x, xOff, dy, dyOff, dx, dxOff, null, 0, mean, rstd, statsOff);
+    } finally {
+      backwardGuard.exit();
+    }
   }
 
   /** Forward over all rows: in parallel chunks, or on this thread when small or the job is in use. */
@@ -130,16 +154,24 @@ public abstract class RowNormLayer implements NormLayer {
   }
 
   /**
-   * A training forward never leaves rstd at 0 (it is 1/sqrt(var + eps) > 0, or NaN for a row holding NaN or
-   * infinity), so a 0 means the statistics were never written: backward without its forward.
+   * A training forward never leaves rstd at +0 (it is 1/sqrt(var + eps) > 0, NaN for a row holding NaN, or
+   * -0 for an RMSNorm row holding infinity: see {@code RowStats.rstd}), so a +0 means the statistics were
+   * never written: backward without its forward.
    */
   private static void checkForwardRan(float[] rstd, int statsOff, int rows) {
     for (int r = 0; r < rows; r++) {
-      if (rstd[statsOff + r] == 0f) {
+      if (Float.floatToRawIntBits(rstd[statsOff + r]) == 0) {
         throw new IllegalStateException("rstd[" + (statsOff + r) + "] is 0: backward needs the statistics "
             + "written by the matching forwardTraining call (was it run, with the same rows and statsOff?)");
       }
     }
+  }
+
+  /** The per-row statistics ({@code rows} floats from {@code statsOff}) must not overlap a row array. */
+  static void statsSeparate(float[] mean, float[] rstd, int statsOff, int rows, String name, float[] a, int aOff,
+      long length) {
+    Aliasing.separate("mean", mean, statsOff, rows, name, a, aOff, length);
+    Aliasing.separate("rstd", rstd, statsOff, rows, name, a, aOff, length);
   }
 
   private void checkStats(float[] mean, float[] rstd, int statsOff, int rows) {

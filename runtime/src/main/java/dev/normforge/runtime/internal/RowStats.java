@@ -25,15 +25,16 @@ public final class RowStats {
   }
 
   /**
-   * {@code 1/sqrt(mean((x - center)²) + eps)} over {@code n} values from {@code off}: NaN for a row holding
-   * NaN or infinity (as PyTorch), {@code 1/sqrt(eps)} for a constant row.
+   * {@code 1/sqrt(mean((x - center)²) + eps)} over {@code n} values from {@code off}, with PyTorch's
+   * semantics for values that are not finite: NaN for a row holding NaN, or infinity around an infinite
+   * center (LayerNorm's mean: {@code inf - inf}); 0 when the mean square is {@code +inf} around a finite
+   * center (RMSNorm's {@code rsqrt(inf)}: the row's finite elements become 0, its infinite ones NaN), as
+   * {@code -0.0} so that a saved rstd of {@code +0.0} still means "never written by a forward";
+   * {@code 1/sqrt(eps)} for a constant row.
    */
   public static double rstd(float[] x, int off, int n, double center, double eps) {
     double var = variance(x, off, n, 1, center);
-    if (!Double.isFinite(var)) {
-      return Double.NaN; // NaN or infinity in the row: var is NaN, as in PyTorch
-    }
-    return 1.0 / Math.sqrt(var + eps);
+    return var == Double.POSITIVE_INFINITY ? -0.0 : 1.0 / Math.sqrt(var + eps);
   }
 
   /**

@@ -36,17 +36,6 @@ public final class Checks {
   }
 
   /**
-   * Throws {@link IllegalArgumentException} when {@code a} and {@code b} are the same array and the
-   * {@code length} floats from {@code aOff} and from {@code bOff} overlap (call after the span checks).
-   */
-  public static void disjoint(String aName, float[] a, int aOff, String bName, float[] b, int bOff, long length) {
-    if (a == b && length > 0 && aOff < bOff + length && bOff < aOff + length) {
-      throw new IllegalArgumentException(aName + " and " + bName + " overlap (the same array, offsets " + aOff
-          + " and " + bOff + ", " + length + " floats each): they must be separate");
-    }
-  }
-
-  /**
    * The check behind {@link #rows} ({@code width > 0}) and {@link #values} ({@code width == 0}). The message
    * is built only on failure: checks run on every call of every kernel, which must not allocate.
    */

@@ -25,6 +25,23 @@ public final class RowChunks {
     return (int) Math.max(1, Math.min(Math.min(MAX_CHUNKS, chunks), Math.max(rows, 1)));
   }
 
+  /**
+   * Blocks of {@code unit} rows that cover {@code rows} rows, the last one possibly short:
+   * {@code ceil(rows / unit)}, computed in long so that a row count near {@link Integer#MAX_VALUE} cannot wrap.
+   */
+  public static int units(int rows, int unit) {
+    return (int) (((long) rows + unit - 1) / unit);
+  }
+
+  /**
+   * The end of the block of at most {@code unit} rows that starts at {@code start}, within a range ending at
+   * {@code end}: {@code min(end, start + unit)}, without the overflow of {@code start + unit} near
+   * {@link Integer#MAX_VALUE}. Loops over blocks step with it: {@code for (b0 = r0, b1; b0 < r1; b0 = b1)}.
+   */
+  public static int blockEnd(int start, int end, int unit) {
+    return start + Math.min(unit, end - start);
+  }
+
   /** First row of chunk {@code c} of {@code chunks} over {@code rows} rows; {@code start(rows, chunks, chunks) == rows}. */
   public static int start(int rows, int chunks, int c) {
     return (int) ((long) rows * c / chunks);

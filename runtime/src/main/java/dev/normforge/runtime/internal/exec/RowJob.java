@@ -133,7 +133,7 @@ public final class RowJob implements ChunkTask {
     this.kind = kind;
     this.rows = rows;
     this.unit = unit;
-    this.units = (int) (((long) rows + unit - 1) / unit);
+    this.units = RowChunks.units(rows, unit);
     this.chunks = chunks;
     this.gradients = gradients;
     this.a = a;

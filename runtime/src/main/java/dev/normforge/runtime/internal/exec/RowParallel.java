@@ -14,7 +14,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Size: {@code threads} counts the caller, so {@code threads - 1} pool threads. Default from the system
  * property {@code normforge.threads}, else {@link Runtime#availableProcessors()}; change it with
- * {@link #setThreads(int)}.
+ * {@link #setThreads(int)}. A property that is not an integer {@code >= 1} makes {@link #shared()} throw an
+ * {@link IllegalArgumentException} naming it, on every call, until it is fixed (the pool is made lazily, so
+ * a bad value never breaks the class itself).
  *
  * <p>Cost: a job allocates nothing (the task object is the caller's, claims are one packed atomic long).
  * Idle pool threads spin for a few microseconds, so back-to-back calls find them awake, then park.
@@ -23,10 +25,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * another job is running (another caller, or a task that itself calls {@code run}) does not wait for the
  * pool: it runs all its chunks on its own thread, in chunk order. So nested and concurrent use never
  * deadlocks, and results stay the same, only slower. An exception thrown by a chunk is rethrown to the
- * caller once every claimed chunk has finished (the first one, if several fail).
+ * caller once every claimed chunk has finished (the first one, if several fail). {@link #setThreads} from
+ * inside a chunk of this pool throws {@link IllegalStateException} (it would wait for the job it is part of).
+ *
+ * <p>Interrupts: pool threads are the pool's own; an interrupt of one is cleared and ignored (it must not
+ * make the thread spin instead of parking). A caller interrupted while it waits for its chunks finishes the
+ * job and returns with its interrupt status still set.
  */
 public final class RowParallel {
-  private static final RowParallel SHARED = new RowParallel(defaultThreads());
+  /** The system property that sets the shared pool's thread count. */
+  public static final String THREADS_PROPERTY = "normforge.threads";
+
+  /** Made on first use, so that a bad {@value #THREADS_PROPERTY} is an error of that use, not of the class. */
+  private static volatile RowParallel shared;
 
   /** Spins of an idle thread before it parks: tens of microseconds. */
   private static final int SPINS = 1 << 14;
@@ -49,15 +60,45 @@ public final class RowParallel {
     setThreads(threads);
   }
 
-  /** The process-wide executor the generated layers use. */
+  /**
+   * The process-wide executor the generated layers use, made on the first call.
+   *
+   * @throws IllegalArgumentException if the system property {@value #THREADS_PROPERTY} is set but is not an
+   *     integer {@code >= 1} (on every call, until the property is fixed)
+   */
   public static RowParallel shared() {
-    return SHARED;
+    RowParallel pool = shared;
+    return pool != null ? pool : makeShared();
   }
 
-  private static int defaultThreads() {
-    String p = System.getProperty("normforge.threads");
-    int n = p == null ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(p.trim());
-    return Math.max(1, n);
+  private static synchronized RowParallel makeShared() {
+    if (shared == null) {
+      shared = new RowParallel(threads(System.getProperty(THREADS_PROPERTY),
+          Runtime.getRuntime().availableProcessors()));
+    }
+    return shared;
+  }
+
+  /**
+   * The thread count a value of {@value #THREADS_PROPERTY} asks for: {@code available} when it is not set.
+   *
+   * @throws IllegalArgumentException naming the property and the value, unless it is an integer {@code >= 1}
+   */
+  static int threads(String property, int available) {
+    if (property == null) {
+      return Math.max(1, available);
+    }
+    try {
+      int n = Integer.parseInt(property.trim());
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException notAnInteger) {
+      // reported below, with the property's name
+    }
+    throw new IllegalArgumentException("-D" + THREADS_PROPERTY + "=" + property + " is not a thread count: set it "
+        + "to an integer >= 1 (threads including the caller's), or remove it to use the " + available
+        + " available processors");
   }
 
   /** Threads a job runs on, the caller's included. */
@@ -72,6 +113,12 @@ public final class RowParallel {
   public void setThreads(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    if (jobLock.isHeldByCurrentThread()
+        || Thread.currentThread() instanceof Worker w && w.pool() == this) {
+      // the job this chunk belongs to holds the lock and waits for this chunk: waiting for it would deadlock
+      throw new IllegalStateException("setThreads(" + threads + ") called from inside a chunk of a job of this "
+          + "pool: the job would wait for the chunk and the chunk for the job; change the thread count between calls");
     }
     jobLock.lock();
     try {
@@ -129,12 +176,18 @@ public final class RowParallel {
       LockSupport.unpark(w);
     }
     help();
+    // an interrupted thread's park returns at once: set the status aside so the wait parks, then restore it
+    boolean interrupted = false;
     for (int spin = 0; done.get() < chunks; spin++) {
       if (spin < SPINS) {
         Thread.onSpinWait();
       } else {
+        interrupted |= Thread.interrupted();
         LockSupport.park(this);
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
     this.task = null;
     Throwable t = failure.getAndSet(null);
@@ -190,6 +243,10 @@ public final class RowParallel {
       setDaemon(true);
     }
 
+    RowParallel pool() {
+      return RowParallel.this;
+    }
+
     @Override
     public void run() {
       int idle = 0;
@@ -200,6 +257,8 @@ public final class RowParallel {
         } else if (idle++ < SPINS) {
           Thread.onSpinWait();
         } else {
+          // park returns at once while the interrupt status is set: clear it, or this thread spins forever
+          Thread.interrupted();
           LockSupport.park(RowParallel.this);
         }
       }
