@@ -19,8 +19,8 @@ import java.util.Locale;
  * Writes the figures (PNG), {@code summary.md} (the tables), the raw data (CSV) and {@code run.md} (date,
  * command, CPU, JVM, wall time, machine load).
  *
- * <pre>mvn -q -pl experiments -am compile exec:exec                      (full)
- * mvn -q -pl experiments -am compile exec:exec -Dstudy.args=quick    (quick)</pre>
+ * <pre>mvn -q -pl experiments -am compile exec:exec@study                      (full)
+ * mvn -q -pl experiments -am compile exec:exec@study -Dstudy.args=quick    (quick)</pre>
  */
 public final class StudyMain {
   private StudyMain() {}
