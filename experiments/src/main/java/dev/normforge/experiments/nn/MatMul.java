@@ -1,7 +1,6 @@
 package dev.normforge.experiments.nn;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,7 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Every output element is a chain of fused multiply-adds over {@code k} in ascending order, started
  * from 0 or from {@code C}: no horizontal sums, so the result does not depend on the blocking, the vector
  * width, or whether the JIT has compiled the loop (the same bits every run). Four rows of {@code C} share
- * each vector of {@code B}.
+ * each vector of {@code B}. The columns past the last whole vector take the same chain one element at a
+ * time ({@link Math#fma}), so the vector loops hold no mask and no branch: their speed does not depend on
+ * the shapes the JIT saw first.
  */
 final class MatMul {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -27,58 +28,56 @@ final class MatMul {
    */
   static void multiply(int m, int n, int depth, float[] a, int aOff, int ais, int aks, float[] b, int bOff,
       int ldb, float[] c, int cOff, int ldc, boolean accumulate) {
+    int vectorColumns = SPECIES.loopBound(n);
     int i = 0;
     for (; i + ROW_BLOCK <= m; i += ROW_BLOCK) {
-      for (int j = 0; j < n; j += LANES) {
-        VectorMask<Float> lanes = SPECIES.indexInRange(j, n);
+      for (int j = 0; j < vectorColumns; j += LANES) {
         int c0 = cOff + i * ldc + j;
-        FloatVector acc0 = start(c, c0, lanes, accumulate);
-        FloatVector acc1 = start(c, c0 + ldc, lanes, accumulate);
-        FloatVector acc2 = start(c, c0 + 2 * ldc, lanes, accumulate);
-        FloatVector acc3 = start(c, c0 + 3 * ldc, lanes, accumulate);
+        FloatVector acc0 = start(c, c0, accumulate);
+        FloatVector acc1 = start(c, c0 + ldc, accumulate);
+        FloatVector acc2 = start(c, c0 + 2 * ldc, accumulate);
+        FloatVector acc3 = start(c, c0 + 3 * ldc, accumulate);
         int a0 = aOff + i * ais;
         for (int k = 0; k < depth; k++) {
-          FloatVector bk = load(b, bOff + k * ldb + j, lanes);
+          FloatVector bk = FloatVector.fromArray(SPECIES, b, bOff + k * ldb + j);
           int ak = a0 + k * aks;
           acc0 = bk.fma(FloatVector.broadcast(SPECIES, a[ak]), acc0);
           acc1 = bk.fma(FloatVector.broadcast(SPECIES, a[ak + ais]), acc1);
           acc2 = bk.fma(FloatVector.broadcast(SPECIES, a[ak + 2 * ais]), acc2);
           acc3 = bk.fma(FloatVector.broadcast(SPECIES, a[ak + 3 * ais]), acc3);
         }
-        store(acc0, c, c0, lanes);
-        store(acc1, c, c0 + ldc, lanes);
-        store(acc2, c, c0 + 2 * ldc, lanes);
-        store(acc3, c, c0 + 3 * ldc, lanes);
+        acc0.intoArray(c, c0);
+        acc1.intoArray(c, c0 + ldc);
+        acc2.intoArray(c, c0 + 2 * ldc);
+        acc3.intoArray(c, c0 + 3 * ldc);
       }
     }
     for (; i < m; i++) {
-      for (int j = 0; j < n; j += LANES) {
-        VectorMask<Float> lanes = SPECIES.indexInRange(j, n);
+      for (int j = 0; j < vectorColumns; j += LANES) {
         int c0 = cOff + i * ldc + j;
-        FloatVector acc = start(c, c0, lanes, accumulate);
+        FloatVector acc = start(c, c0, accumulate);
         int a0 = aOff + i * ais;
         for (int k = 0; k < depth; k++) {
-          acc = load(b, bOff + k * ldb + j, lanes).fma(FloatVector.broadcast(SPECIES, a[a0 + k * aks]), acc);
+          acc = FloatVector.fromArray(SPECIES, b, bOff + k * ldb + j)
+              .fma(FloatVector.broadcast(SPECIES, a[a0 + k * aks]), acc);
         }
-        store(acc, c, c0, lanes);
+        acc.intoArray(c, c0);
+      }
+    }
+    for (i = 0; i < m; i++) {
+      for (int j = vectorColumns; j < n; j++) {
+        int ci = cOff + i * ldc + j;
+        float acc = accumulate ? c[ci] : 0f;
+        int a0 = aOff + i * ais;
+        for (int k = 0; k < depth; k++) {
+          acc = Math.fma(b[bOff + k * ldb + j], a[a0 + k * aks], acc);
+        }
+        c[ci] = acc;
       }
     }
   }
 
-  private static FloatVector start(float[] c, int off, VectorMask<Float> lanes, boolean accumulate) {
-    return accumulate ? load(c, off, lanes) : FloatVector.zero(SPECIES);
-  }
-
-  /** A full vector where the row has one, a masked one at its tail. */
-  private static FloatVector load(float[] array, int off, VectorMask<Float> lanes) {
-    return lanes.allTrue() ? FloatVector.fromArray(SPECIES, array, off) : FloatVector.fromArray(SPECIES, array, off, lanes);
-  }
-
-  private static void store(FloatVector v, float[] array, int off, VectorMask<Float> lanes) {
-    if (lanes.allTrue()) {
-      v.intoArray(array, off);
-    } else {
-      v.intoArray(array, off, lanes);
-    }
+  private static FloatVector start(float[] c, int off, boolean accumulate) {
+    return accumulate ? FloatVector.fromArray(SPECIES, c, off) : FloatVector.zero(SPECIES);
   }
 }

@@ -35,10 +35,10 @@ public record StudyConfig(String name, int vocab, int order, double zipf, List<I
         List.of(18, 50, 200), 50, 60);
   }
 
-  /** A small instance that runs in a minute or two (CI): depths 6 and 24, 60 steps. */
+  /** A small instance that runs in a minute or less (CI): depths 6 and 24, 40 steps. */
   public static StudyConfig quick() {
-    return new StudyConfig("quick", 16, 2, 1.5, List.of(6, 24), List.of(Variant.values()), 20, 0, List.of(), 60,
-        32, 1e-3, 7, List.of(6, 24), 24, 20);
+    return new StudyConfig("quick", 16, 2, 1.5, List.of(6, 24), List.of(Variant.values()), 10, 0, List.of(), 40,
+        32, 1e-3, 7, List.of(6, 24), 24, 10);
   }
 
   /** Every run, in the order they run: the grid by depth, variant and warm-up, then the extra-deep runs. */

@@ -67,4 +67,30 @@ class MatMulTest {
       assertArrayEquals(one, row, "row " + i);
     }
   }
+
+  /**
+   * The columns past the last whole vector take the same chain of fused multiply-adds: a column computed
+   * alone (one column: the scalar loop) has the same bits as in a product of 37 columns (mostly vectors).
+   */
+  @Test
+  void columnsDoNotDependOnTheirBlock() {
+    Random random = new Random(3);
+    int m = 6;
+    int n = 37;
+    int depth = 23;
+    float[] a = Float64.gaussian(m * depth, 1, random);
+    float[] b = Float64.gaussian(depth * n, 1, random);
+    float[] start = Float64.gaussian(m * n, 1, random);
+    for (boolean accumulate : new boolean[] {false, true}) {
+      float[] all = start.clone();
+      MatMul.multiply(m, n, depth, a, 0, depth, 1, b, 0, n, all, 0, n, accumulate);
+      for (int j = 0; j < n; j++) {
+        float[] column = start.clone();
+        MatMul.multiply(m, 1, depth, a, 0, depth, 1, b, j, n, column, j, n, accumulate);
+        for (int i = 0; i < m; i++) {
+          assertTrue(column[i * n + j] == all[i * n + j], "row " + i + ", column " + j);
+        }
+      }
+    }
+  }
 }
