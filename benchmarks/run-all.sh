@@ -9,7 +9,9 @@
 # Environment:
 #   NF_QUICK=1         quick mode (above)
 #   NF_AVX2=1          the JMH suite again with 256-bit vectors (-XX:UseAVX=2: 8 float lanes on an AVX-512 CPU),
-#                      into results/avx2/ (no peers: the report takes STREAM and the peers from results/)
+#                      into results/avx2/ (no peers: the report takes STREAM and the peers from results/;
+#                      combine with NF_JMH_ARGS="-p impl=normforge -p threads=1" for the ~10 min subset committed
+#                      as results/SUMMARY-avx2.md)
 #   NF_SKIP_PEERS=1    JMH only (the report then has no peer columns)
 #   NF_JMH_ARGS=...    extra JMH arguments, e.g. "-p impl=normforge LayerNormBench"
 #   ANCHORS=dir        the peer programs (default: ../shared/anchors next to the repository)
