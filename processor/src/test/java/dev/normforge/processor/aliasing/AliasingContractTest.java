@@ -1,6 +1,7 @@
 package dev.normforge.processor.aliasing;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.normforge.processor.testing.Data.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,6 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -81,15 +81,6 @@ class AliasingContractTest {
     }
   }
 
-  static float[] gaussian(int n, long seed) {
-    Random random = new Random(seed);
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) random.nextGaussian();
-    }
-    return a;
-  }
-
   static <T> T make(String site, Class<T> type) {
     return Processing.instantiate(loader, source.generated(site), type);
   }
@@ -99,7 +90,7 @@ class AliasingContractTest {
     List<float[]> state = new ArrayList<>();
     long seed = 50;
     for (Parameter p : parameters) {
-      p.set(gaussian(p.value().length, seed++));
+      p.set(gaussian(p.value().length, seed++, 1));
       state.add(p.grad());
     }
     return state;
@@ -203,8 +194,8 @@ class AliasingContractTest {
     NormLayer layer = make(site, NormLayer.class);
     randomize(layer.parameters());
     Map<String, float[]> inputs = new LinkedHashMap<>();
-    inputs.put("x", gaussian(N, 1));
-    inputs.put("dy", gaussian(N, 2));
+    inputs.put("x", gaussian(N, 1, 1));
+    inputs.put("dy", gaussian(N, 2, 1));
     float[] mean = new float[ROWS];
     float[] rstd = new float[ROWS];
     layer.forwardTraining(inputs.get("x"), 0, new float[N], 0, ROWS, mean, rstd, 0);
@@ -217,8 +208,8 @@ class AliasingContractTest {
     BatchNormLayer bn = make("bn", BatchNormLayer.class);
     randomize(bn.parameters());
     Map<String, float[]> inputs = new LinkedHashMap<>();
-    inputs.put("x", gaussian(N, 1));
-    inputs.put("dy", gaussian(N, 2));
+    inputs.put("x", gaussian(N, 1, 1));
+    inputs.put("dy", gaussian(N, 2, 1));
     float[] mean = new float[H];
     float[] invstd = new float[H];
     bn.forwardTraining(inputs.get("x"), 0, new float[N], 0, ROWS, mean, invstd);
@@ -231,9 +222,9 @@ class AliasingContractTest {
     AddNormBlock block = make(site, AddNormBlock.class);
     randomize(block.parameters());
     Map<String, float[]> inputs = new LinkedHashMap<>();
-    inputs.put("x", gaussian(N, 1));
-    inputs.put("f", gaussian(N, 3));
-    inputs.put("dy", gaussian(N, 2));
+    inputs.put("x", gaussian(N, 1, 1));
+    inputs.put("f", gaussian(N, 3, 1));
+    inputs.put("dy", gaussian(N, 2, 1));
     float[] s = new float[N];
     float[] mean = new float[ROWS];
     float[] rstd = new float[ROWS];

@@ -1,6 +1,7 @@
 package dev.normforge.processor.aliasing;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.normforge.processor.testing.Data.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +17,6 @@ import dev.normforge.runtime.internal.exec.RowChunks;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,15 +50,6 @@ class BlockAliasingTest {
     assertThat(compilation).succeeded();
     loader = Processing.loader(compilation);
     assertTrue(RowChunks.count(ROWS, H) > 1, "the shape must span several chunks");
-  }
-
-  static float[] gaussian(int n, long seed, float scale) {
-    Random random = new Random(seed);
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = scale * (float) random.nextGaussian();
-    }
-    return a;
   }
 
   /** A block with non-trivial parameters, its sublayer, and a workspace holding a forward over x. */

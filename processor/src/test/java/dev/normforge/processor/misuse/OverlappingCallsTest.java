@@ -1,6 +1,7 @@
 package dev.normforge.processor.misuse;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.normforge.processor.testing.Data.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,6 @@ import dev.normforge.runtime.Sublayer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -60,15 +60,6 @@ class OverlappingCallsTest {
 
   static <T> T make(String site, Class<T> type) {
     return Processing.instantiate(loader, source.generated(site), type);
-  }
-
-  static float[] gaussian(int n, long seed) {
-    Random random = new Random(seed);
-    float[] a = new float[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = (float) random.nextGaussian();
-    }
-    return a;
   }
 
   static float[] nan(int n) {
@@ -132,9 +123,9 @@ class OverlappingCallsTest {
   @ValueSource(strings = {"pre", "post", "deep", "sandwich", "batchPre", "batchPost"})
   void aSecondBackwardOnOneBlockIsRefused(String site) {
     int rows = 6;
-    float[] x = gaussian(rows * H, 1);
-    float[] dout = gaussian(rows * H, 2);
-    float[] w = gaussian(H * H, 3);
+    float[] x = gaussian(rows * H, 1, 1);
+    float[] dout = gaussian(rows * H, 2, 1);
+    float[] w = gaussian(H * H, 3, 1);
     for (int i = 0; i < w.length; i++) {
       w[i] *= 0.1f;
     }
@@ -171,11 +162,11 @@ class OverlappingCallsTest {
   void addNormBackwardDuringABackwardIsRefused(String site) {
     int rows = 4;
     AddNormBlock block = make(site, AddNormBlock.class);
-    PausingSublayer f = new PausingSublayer(new TanhSublayer(H, gaussian(H * H, 4)));
+    PausingSublayer f = new PausingSublayer(new TanhSublayer(H, gaussian(H * H, 4, 1)));
     BlockWorkspace ws = block.newWorkspace();
-    float[] x = gaussian(rows * H, 5);
+    float[] x = gaussian(rows * H, 5, 1);
     block.forward(x, 0, new float[rows * H], 0, rows, f, ws);
-    float[] s = gaussian(rows * H, 6);
+    float[] s = gaussian(rows * H, 6, 1);
     float[] mean = new float[rows];
     float[] rstd = new float[rows];
     block.addNormForward(x, 0, s, 0, s, 0, new float[rows * H], 0, rows, mean, rstd, 0);
@@ -183,8 +174,8 @@ class OverlappingCallsTest {
     float[] dxOther = nan(rows * H);
     AtomicReference<Throwable> refused = new AtomicReference<>();
     f.during = () -> refused.set(catching(() ->
-        block.addNormBackward(s, 0, gaussian(rows * H, 7), 0, ds, 0, dxOther, 0, rows, mean, rstd, 0)));
-    block.backward(gaussian(rows * H, 8), 0, new float[rows * H], 0, f, ws);
+        block.addNormBackward(s, 0, gaussian(rows * H, 7, 1), 0, ds, 0, dxOther, 0, rows, mean, rstd, 0)));
+    block.backward(gaussian(rows * H, 8, 1), 0, new float[rows * H], 0, f, ws);
     assertNamesTheLayer(assertIsRefusal(refused.get()), site, "addNormBackward");
     assertArrayEquals(nan(rows * H), ds);
     assertArrayEquals(nan(rows * H), dxOther);
@@ -195,9 +186,9 @@ class OverlappingCallsTest {
   void reenteringBackwardFromTheSublayerIsRefused() {
     int rows = 3;
     ResidualBlock block = make("pre", ResidualBlock.class);
-    PausingSublayer f = new PausingSublayer(new TanhSublayer(H, gaussian(H * H, 9)));
+    PausingSublayer f = new PausingSublayer(new TanhSublayer(H, gaussian(H * H, 9, 1)));
     BlockWorkspace ws = block.newWorkspace();
-    block.forward(gaussian(rows * H, 10), 0, new float[rows * H], 0, rows, f, ws);
+    block.forward(gaussian(rows * H, 10, 1), 0, new float[rows * H], 0, rows, f, ws);
     Sublayer reentering = new Sublayer() {
       @Override
       public void forward(float[] in, int inOff, float[] out, int outOff, int r) {
@@ -209,13 +200,13 @@ class OverlappingCallsTest {
         block.backward(dOut, dOutOff, new float[r * H], 0, this, ws);
       }
     };
-    block.forward(gaussian(rows * H, 10), 0, new float[rows * H], 0, rows, reentering, ws);
+    block.forward(gaussian(rows * H, 10, 1), 0, new float[rows * H], 0, rows, reentering, ws);
     IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> block.backward(gaussian(rows * H, 11), 0, new float[rows * H], 0, reentering, ws));
+        () -> block.backward(gaussian(rows * H, 11, 1), 0, new float[rows * H], 0, reentering, ws));
     assertNamesTheLayer(e, "pre", "backward");
     // the refusal released the block: it works again
-    block.forward(gaussian(rows * H, 12), 0, new float[rows * H], 0, rows, f, ws);
-    block.backward(gaussian(rows * H, 11), 0, new float[rows * H], 0, f, ws);
+    block.forward(gaussian(rows * H, 12, 1), 0, new float[rows * H], 0, rows, f, ws);
+    block.backward(gaussian(rows * H, 11, 1), 0, new float[rows * H], 0, f, ws);
   }
 
   /**
@@ -227,12 +218,12 @@ class OverlappingCallsTest {
   void overlappingBackwardOnOneLayerIsRefused(String site) throws InterruptedException {
     NormLayer layer = make(site, NormLayer.class);
     int big = 16384;
-    float[] x = gaussian(big * H, 13);
+    float[] x = gaussian(big * H, 13, 1);
     float[] y = new float[big * H];
     float[] mean = new float[big];
     float[] rstd = new float[big];
     layer.forwardTraining(x, 0, y, 0, big, mean, rstd, 0);
-    float[] dy = gaussian(big * H, 14);
+    float[] dy = gaussian(big * H, 14, 1);
     float[] dx = new float[big * H];
     IllegalStateException e = raceUntilRefused(
         () -> layer.backward(x, 0, dy, 0, dx, 0, big, mean, rstd, 0),
@@ -245,7 +236,7 @@ class OverlappingCallsTest {
   void twoThreadsOnOneBatchNormLayerAreRefused() throws InterruptedException {
     BatchNormLayer bn = make("bn", BatchNormLayer.class);
     int big = 16384;
-    float[] x = gaussian(big * H, 15);
+    float[] x = gaussian(big * H, 15, 1);
     float[] y = new float[big * H];
     float[] mean = new float[H];
     float[] invstd = new float[H];
@@ -299,19 +290,19 @@ class OverlappingCallsTest {
     int rows = 5;
     float[] dx = nan(rows * H);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> bn.backward(
-        gaussian(rows * H, 16), 0, gaussian(rows * H, 17), 0, dx, 0, rows, new float[H], new float[H]));
+        gaussian(rows * H, 16, 1), 0, gaussian(rows * H, 17, 1), 0, dx, 0, rows, new float[H], new float[H]));
     assertTrue(e.getMessage().contains("mean[0] and invstd[0] are 0"), e.getMessage());
     assertArrayEquals(nan(rows * H), dx, "dx was written");
     assertArrayEquals(new float[H], bn.weight().grad(), "dweight was written");
     assertArrayEquals(new float[H], bn.bias().grad(), "dbias was written");
 
     // statistics a forward wrote, even for a feature holding infinity (invstd 0, mean infinite), are accepted
-    float[] x = gaussian(rows * H, 18);
+    float[] x = gaussian(rows * H, 18, 1);
     x[3] = Float.POSITIVE_INFINITY;
     float[] mean = new float[H];
     float[] invstd = new float[H];
     bn.forwardTraining(x, 0, new float[rows * H], 0, rows, mean, invstd);
-    bn.backward(x, 0, gaussian(rows * H, 17), 0, dx, 0, rows, mean, invstd);
+    bn.backward(x, 0, gaussian(rows * H, 17, 1), 0, dx, 0, rows, mean, invstd);
   }
 
   static Throwable catching(Runnable r) {

@@ -1,5 +1,6 @@
 package dev.normforge.processor.numerics;
 
+import dev.normforge.processor.testing.Data;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
 package dev.normforge.processor.numerics;
 
+import dev.normforge.processor.testing.Data;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 
 import com.google.testing.compile.Compilation;
