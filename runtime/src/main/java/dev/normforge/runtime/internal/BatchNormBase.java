@@ -212,26 +212,24 @@ public abstract class BatchNormBase implements BatchNormLayer {
     for (int j = 0; j < hidden; j++) {
       double m = total1[j];
       double var = total2[j] / n;
-      double c = m;
-      if (total3[j] != 0) {
+      boolean slow = total3[j] != 0;
+      if (slow) {
         // squares that under- or overflow float, NaN or infinity in some block: this feature in double
         m = RowStats.mean(x, xOff + j, rows, hidden, 0.0);
         var = RowStats.variance(x, xOff + j, rows, hidden, m);
       }
       double is = 1.0 / Math.sqrt(var + eps);
-      if (total3[j] != 0) {
-        c = RowStats.center(x, xOff + j, rows, hidden, m, is);
-      }
       mean[j] = (float) m;
       invstd[j] = (float) is;
       runningMean[j] = (float) ((1 - momentum) * runningMean[j] + momentum * m);
       runningVar[j] = (float) ((1 - momentum) * runningVar[j] + momentum * var * n / (n - 1));
       double scale = w == null ? is : is * w[j];
-      center[j] = (float) c;
+      // the float nearest the mean, or for a slow feature near float's range a centre x - center cannot overflow
+      center[j] = (float) (slow ? RowStats.center(x, xOff + j, rows, hidden, m, is) : m);
       coefA[j] = (float) scale;
       coefB[j] = (float) ((b == null ? 0 : b[j]) - (m - center[j]) * scale);
     }
-    // pass 2: y = (x - center)·scale + offset, the centre the float nearest the mean (or a safe centre)
+    // pass 2: y = (x - center)·scale + offset
     map(x, xOff, null, 0, y, yOff, rows, center, false);
   }
 
