@@ -1,7 +1,7 @@
 package dev.normforge.runtime.internal.exec;
 
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -9,8 +9,12 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A small fixed pool of daemon threads that runs the chunks of one job at a time: {@link #run(int,
  * ChunkTask)} hands chunks {@code 0..chunks-1} to the pool and to the calling thread, and returns when all
- * are done. Chunks are claimed dynamically, so which thread runs a chunk varies; callers make results
- * independent of that by cutting work with {@link RowChunks} and summing through {@link ChunkPartials}.
+ * are done. Each thread owns a contiguous share of the chunks (the caller the first, pool thread {@code i}
+ * the {@code i+1}-th), the same share on every call with the same chunk count, so that a thread finds the
+ * rows it read and wrote on the last call in its own core's caches rather than another core's; a thread
+ * done with its share takes the chunks still unclaimed in other shares, from their ends, so a late or slow
+ * thread delays no one. Which thread runs a chunk still varies; callers make results independent of that
+ * by cutting work with {@link RowChunks} and summing through {@link ChunkPartials}.
  *
  * <p>Size: {@code threads} counts the caller, so {@code threads - 1} pool threads. Default from the system
  * property {@code normforge.threads}, else {@link Runtime#availableProcessors()}; change it with
@@ -18,7 +22,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * {@link IllegalArgumentException} naming it, on every call, until it is fixed (the pool is made lazily, so
  * a bad value never breaks the class itself).
  *
- * <p>Cost: a job allocates nothing (the task object is the caller's, claims are one packed atomic long).
+ * <p>Cost: a job allocates nothing (the task object is the caller's, claims are one packed atomic long per
+ * thread's share).
  * Idle pool threads spin for a few microseconds, so back-to-back calls find them awake, then park.
  *
  * <p>Thread safety: every method may be called from any thread. One job runs at a time; a call made while
@@ -42,15 +47,20 @@ public final class RowParallel {
   /** Spins of an idle thread before it parks: tens of microseconds. */
   private static final int SPINS = 1 << 14;
 
-  /** Bits of the claim word: generation (32) | chunk count (16) | next chunk (16). */
+  /** Bits of a share's claim word: generation (32) | end of the share (16) | next chunk (16). */
   private static final int MAX_JOB_CHUNKS = (1 << 15) - 1;
 
   private final ReentrantLock jobLock = new ReentrantLock();
-  /** Published claim word; see {@link #claim}. */
-  private final AtomicLong claims = new AtomicLong();
+  /**
+   * Per thread (the caller's first), the claim word of its share of the current job; see {@link #help}.
+   * Replaced with the pool threads, under the job lock.
+   */
+  private volatile AtomicLongArray shares = new AtomicLongArray(1);
   private final AtomicInteger done = new AtomicInteger();
   private final AtomicReference<Throwable> failure = new AtomicReference<>();
   private volatile ChunkTask task;
+  /** The current job's chunk count. */
+  private volatile int jobChunks;
   private volatile Thread caller;
   private volatile Worker[] workers = new Worker[0];
   private int generation;
@@ -129,9 +139,10 @@ public final class RowParallel {
         w.stopped = true;
         LockSupport.unpark(w);
       }
+      shares = new AtomicLongArray(threads);
       Worker[] next = new Worker[threads - 1];
       for (int i = 0; i < next.length; i++) {
-        next[i] = new Worker("normforge-" + (i + 1));
+        next[i] = new Worker("normforge-" + (i + 1), i + 1);
         next[i].start();
       }
       workers = next;
@@ -166,16 +177,23 @@ public final class RowParallel {
 
   private void runOnPool(int chunks, ChunkTask task) {
     this.task = task;
+    this.jobChunks = chunks;
     this.caller = Thread.currentThread();
     done.set(0);
     failure.set(null);
     generation++;
-    // publishing the claim word releases task/caller/done to every thread that claims from it
-    claims.set(((long) generation << 32) | ((long) chunks << 16));
+    // publishing a share's claim word releases task/caller/done to every thread that claims from it
+    AtomicLongArray shares = this.shares;
+    int threads = shares.length();
+    for (int i = 0; i < threads; i++) {
+      long first = (long) chunks * i / threads;
+      long end = (long) chunks * (i + 1) / threads;
+      shares.set(i, ((long) generation << 32) | (end << 16) | first);
+    }
     for (Worker w : workers) {
       LockSupport.unpark(w);
     }
-    help();
+    help(shares, 0);
     // an interrupted thread's park returns at once: set the status aside so the wait parks, then restore it
     boolean interrupted = false;
     for (int spin = 0; done.get() < chunks; spin++) {
@@ -201,45 +219,64 @@ public final class RowParallel {
   }
 
   /**
-   * Claims and runs chunks of the current job until none is left. A claim is a CAS on the whole word,
-   * generation included, so a thread that read the word of a finished job can never claim from the next
-   * one; the task read after a successful claim's read is therefore that job's task.
+   * Runs the chunks of share {@code own} in order, then those left in the other shares, each taken from its
+   * end, until no chunk of the current job is unclaimed. A claim is a CAS on a share's whole word,
+   * generation included, so a thread that read a word of a finished job can never claim from the next one;
+   * the task read after a successful claim's read is therefore that job's task (a job cannot finish while
+   * one of its chunks is unclaimed).
    */
-  private void help() {
-    while (true) {
-      long w = claims.get();
-      int chunks = (int) (w >>> 16) & 0xFFFF;
-      int next = (int) w & 0xFFFF;
-      if (next >= chunks) {
-        return;
-      }
-      ChunkTask t = task;
-      Thread waiter = caller;
-      if (!claims.compareAndSet(w, w + 1)) {
-        continue;
-      }
-      try {
-        t.run(next);
-      } catch (Throwable e) {
-        failure.compareAndSet(null, e);
-      }
-      if (done.incrementAndGet() == chunks) {
-        LockSupport.unpark(waiter);
+  private void help(AtomicLongArray shares, int own) {
+    int threads = shares.length();
+    for (int k = 0; k < threads; k++) {
+      int share = (own + k) % threads;
+      boolean fromEnd = k > 0;
+      while (true) {
+        long w = shares.get(share);
+        int end = (int) (w >>> 16) & 0xFFFF;
+        int next = (int) w & 0xFFFF;
+        if (next >= end) {
+          break;
+        }
+        ChunkTask t = task;
+        Thread waiter = caller;
+        int total = jobChunks;
+        // the owner takes its next chunk; another thread takes the last, leaving the owner its order
+        long claimed = fromEnd ? w - (1L << 16) : w + 1;
+        if (!shares.compareAndSet(share, w, claimed)) {
+          continue;
+        }
+        try {
+          t.run(fromEnd ? end - 1 : next);
+        } catch (Throwable e) {
+          failure.compareAndSet(null, e);
+        }
+        if (done.incrementAndGet() == total) {
+          LockSupport.unpark(waiter);
+        }
       }
     }
   }
 
-  private boolean hasWork() {
-    long w = claims.get();
-    return ((int) w & 0xFFFF) < (((int) (w >>> 16)) & 0xFFFF);
+  private boolean hasWork(AtomicLongArray shares) {
+    for (int i = 0; i < shares.length(); i++) {
+      long w = shares.get(i);
+      if (((int) w & 0xFFFF) < ((int) (w >>> 16) & 0xFFFF)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** A pool thread: helps with whatever job is published, spins a little when idle, then parks. */
   private final class Worker extends Thread {
     volatile boolean stopped;
 
-    Worker(String name) {
+    /** This thread's share of every job: the caller's is 0. */
+    final int index;
+
+    Worker(String name, int index) {
       super(name);
+      this.index = index;
       setDaemon(true);
     }
 
@@ -251,8 +288,9 @@ public final class RowParallel {
     public void run() {
       int idle = 0;
       while (!stopped) {
-        if (hasWork()) {
-          help();
+        AtomicLongArray shares = RowParallel.this.shares;
+        if (hasWork(shares)) {
+          help(shares, index);
           idle = 0;
         } else if (idle++ < SPINS) {
           Thread.onSpinWait();
