@@ -220,18 +220,22 @@ public final class RowParallel {
 
   /**
    * Runs the chunks of share {@code own} in order, then those left in the other shares, each taken from its
-   * end, until no chunk of the current job is unclaimed. A claim is a CAS on a share's whole word,
+   * end, until no chunk of the job of share {@code own}'s word is unclaimed (or another job has begun). A claim is a CAS on a share's whole word,
    * generation included, so a thread that read a word of a finished job can never claim from the next one;
    * the task read after a successful claim's read is therefore that job's task (a job cannot finish while
    * one of its chunks is unclaimed).
    */
   private void help(AtomicLongArray shares, int own) {
     int threads = shares.length();
+    int job = (int) (shares.get(own % threads) >>> 32);
     for (int k = 0; k < threads; k++) {
       int share = (own + k) % threads;
       boolean fromEnd = k > 0;
       while (true) {
         long w = shares.get(share);
+        if ((int) (w >>> 32) != job) {
+          return; // a job published since this one began: start it with this thread's own share
+        }
         int end = (int) (w >>> 16) & 0xFFFF;
         int next = (int) w & 0xFFFF;
         if (next >= end) {
