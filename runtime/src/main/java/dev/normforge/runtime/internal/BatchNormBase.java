@@ -435,18 +435,9 @@ public abstract class BatchNormBase implements BatchNormLayer {
       p3[j] /= nb;
     }
     statsRows(x, xOff, b0, b1, p3, p1, p2);
-    double n = counted + nb;
-    double wb = nb / n;
-    double wab = counted * (double) nb / n;
-    for (int j = 0; j < hidden; j++) {
-      double d = (double) p1[j] / nb;
-      double sq = p2[j];
-      // squares that under- or overflow float (or a constant block: which of the two, float cannot tell), NaN or infinity
-      if (!(sq > 1e-30 && sq < 1e36)) {
-        flag[j] = 1;
-      }
-      addMoments(mean, m2, j, p3[j] + d, Math.max(0.0, sq - d * p1[j]), wb, wab);
-    }
+    // flagged: squares that under- or overflow float (or a constant block: which of the two, float cannot
+    // tell), NaN or infinity
+    BlockMoments.add(hidden, nb, counted, p1, p2, p3, mean, m2, flag);
   }
 
   /**
