@@ -5,6 +5,7 @@ import dev.normforge.runtime.internal.exec.RowChunks;
 import dev.normforge.runtime.internal.exec.RowParallel;
 import java.util.concurrent.TimeUnit;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,6 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code z = a·x + y} (two in, one out: a backward's). Java has no non-temporal stores, so every written
  * line is also read first (write-allocate), which C's STREAM may avoid; the report sets each norm beside
  * this ceiling as well as beside STREAM.
+ *
+ * <p>BatchNorm cannot stream its data once: its statistics span the whole batch, so every row is read
+ * before the first output is written. {@code readCopy} is its forward's least traffic (a sweep that sums x,
+ * then {@code copy}), {@code read2Add} its backward's (a sweep that sums x·y, then {@code add}); the report
+ * sets BatchNorm beside these.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,6 +55,9 @@ public class MemoryCeilingBench {
   private float[] z;
   private boolean twoInputs;
   private final ChunkTask task = this::chunk; // kept: a call allocates nothing, like the kernels'
+  private final ChunkTask sweep = this::sweepChunk;
+  /** Per chunk, what its read sweep found: stored, so the JIT cannot drop the sweep. */
+  private float[] sweepSums;
 
   @Setup
   public void setUp() {
@@ -56,6 +65,7 @@ public class MemoryCeilingBench {
     hidden = Integer.parseInt(dims[0]);
     rows = Integer.parseInt(dims[1]);
     chunks = RowChunks.count(rows, hidden);
+    sweepSums = new float[chunks];
     RowParallel.shared().setThreads(threads);
     x = new float[hidden * rows];
     y = new float[hidden * rows];
@@ -76,6 +86,39 @@ public class MemoryCeilingBench {
     twoInputs = true;
     RowParallel.shared().run(chunks, task);
     return z;
+  }
+
+  @Benchmark
+  public float[] readCopy() {
+    twoInputs = false;
+    RowParallel.shared().run(chunks, sweep);
+    RowParallel.shared().run(chunks, task);
+    return y;
+  }
+
+  @Benchmark
+  public float[] read2Add() {
+    twoInputs = true;
+    RowParallel.shared().run(chunks, sweep);
+    RowParallel.shared().run(chunks, task);
+    return z;
+  }
+
+  /** Chunk {@code c}'s read sweep: Σx, or Σx·y with two inputs. */
+  private void sweepChunk(int c) {
+    int from = RowChunks.start(rows, chunks, c) * hidden;
+    int to = RowChunks.start(rows, chunks, c + 1) * hidden;
+    FloatVector acc = FloatVector.zero(SPECIES);
+    int i = from;
+    for (int bound = from + SPECIES.loopBound(to - from); i < bound; i += SPECIES.length()) {
+      FloatVector v = FloatVector.fromArray(SPECIES, x, i);
+      acc = twoInputs ? v.fma(FloatVector.fromArray(SPECIES, y, i), acc) : acc.add(v);
+    }
+    float sum = acc.reduceLanes(VectorOperators.ADD);
+    for (; i < to; i++) {
+      sum += twoInputs ? x[i] * y[i] : x[i];
+    }
+    sweepSums[c] = sum;
   }
 
   private void chunk(int c) {
