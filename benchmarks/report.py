@@ -14,7 +14,8 @@ which PyTorch does not need for alpha 1: its gradients of x and f are the same t
 the STREAM medians of the same thread count ('copy' for 1-input traffic, 'add' for 2-input) / measured
 time; on cache-resident shapes it can exceed 100 %. %Java is the same with MemoryCeilingBench's Java copy/add
 (Vector API, same shape, same chunks and pool, same run) in place of STREAM: what Java, without non-temporal
-stores, reaches on that traffic.
+stores, reaches on that traffic. For BatchNorm, %Java is against readCopy / read2Add instead: Java's time for
+the least traffic its algorithm allows (the batch statistics need every row read before any output is written).
 
 Threads: JMH's `threads` parameter (RowParallel.shared()) is matched with the peers' thread count (oneDNN:
 OMP_NUM_THREADS, recorded by bench_dnnl as "threads"; PyTorch: --threads). BatchNorm peers: oneDNN is taken
@@ -43,9 +44,16 @@ TRAFFIC = {
 }
 # JMH benchmark class -> op prefix; method (fwd, bwd, fwdbwd) is the suffix. New op classes go here.
 JMH_CLASSES = {"LayerNormBench": "ln", "RmsNormBench": "rms", "BatchNormBench": "bn", "AddLayerNormBench": "addln",
-               "MemoryCeilingBench": "java"}
-# MemoryCeilingBench's methods and the bytes per element each moves (as STREAM's kernels of the same name)
-JAVA_CEILING = {"copy": 8, "add": 12}
+               "MemoryCeilingBench": "java", "RowWorkBench": "row"}
+# RowWorkBench's kernels: a forward's bytes with more work per streamed vector (see its javadoc)
+ROW_WORK = {"scale": "y = x·w[j]", "twoPass": "Σx², then y = x·r·w[j]", "affine": "y = (x - a[j])·b[j] + c[j]"}
+# MemoryCeilingBench's methods and the bytes per element each moves (copy and add as STREAM's kernels of the
+# same name; readCopy and read2Add read their inputs twice, a sweep of the whole batch before the map)
+JAVA_CEILING = {"copy": 8, "add": 12, "readCopy": 12, "read2Add": 20}
+# op -> its traffic in MemoryCeilingBench's kernels: TRAFFIC's, but BatchNorm's statistics span the batch, so
+# it reads every row before it writes one (%Java sets it beside Java's time for that least traffic)
+JAVA_TRAFFIC = dict(TRAFFIC, bn_fwd=[(12, "readCopy")], bn_bwd=[(20, "read2Add")],
+                    bn_fwdbwd=[(12, "readCopy"), (20, "read2Add")])
 OURS = "normforge"
 # peer families: label -> predicate on the impl name in the anchors' JSON lines (best variant is taken)
 PEERS = {"oneDNN": lambda i: i.startswith("onednn"), "PyTorch": lambda i: i.startswith("torch")}
@@ -105,10 +113,10 @@ def load_stream():
 
 
 def java_ceiling(recs):
-    """(D, rows, threads, 'copy'|'add') -> GB/s of MemoryCeilingBench's Java kernel of that STREAM name."""
+    """(D, rows, threads, kernel) -> GB/s of MemoryCeilingBench's Java kernel (copy, add, readCopy, read2Add)."""
     return {(r["D"], r["rows"], r["threads"], r["op"][len("java_"):]):
             JAVA_CEILING[r["op"][len("java_"):]] * r["D"] * r["rows"] / r["median_s"] / 1e9
-            for r in recs if r["impl"] == "java"}
+            for r in recs if r["impl"] == "java" and r["op"].startswith("java_")}
 
 
 def best(recs, pred, key):
@@ -136,8 +144,8 @@ def main():
             f"{t} thr: copy {bw.get((t, 'copy'), 0):.1f}, add {bw.get((t, 'add'), 0):.1f}" for t in (1, 2)))
         out.append("")
     if jbw:
-        out.append("Java ceiling, MemoryCeilingBench (GB/s, copy / add): " + "; ".join(
-            f"{D}x{R} {t} thr: {jbw.get((D, R, t, 'copy'), 0):.1f} / {jbw.get((D, R, t, 'add'), 0):.1f}"
+        out.append("Java ceiling, MemoryCeilingBench (GB/s, copy / add / readCopy / read2Add): " + "; ".join(
+            f"{D}x{R} {t} thr: " + " / ".join(f"{jbw.get((D, R, t, k), 0):.1f}" for k in JAVA_CEILING)
             for D, R, t in sorted({k[:3] for k in jbw}, key=lambda k: (k[1] > 1000, k[0], k[2]))))
         out.append("")
     out.append("normforge = the generated class. `x impl` = that implementation's time / normforge's time "
@@ -146,7 +154,9 @@ def main():
                "loops. bn = BatchNorm (training forward; oneDNN in nhwc layout, PyTorch BatchNorm1d train); "
                "addln = fused residual add + LayerNorm (PostNormBlock.addNormForward/addNormBackward). GB/s counts "
                "minimum bytes (fwd 8, bwd 12, fwd+bwd 20 B/elem; addln fwd 16, bwd 12, fwd+bwd 28); %STREAM = "
-               "STREAM-derived time floor / time (can exceed 100 % on the ~1 MiB cache-resident shapes). "
+               "STREAM-derived time floor / time (can exceed 100 % on the ~1 MiB cache-resident shapes); %Java = "
+               "the same with MemoryCeilingBench's Java kernels, for BatchNorm its least traffic (readCopy, "
+               "read2Add: every row read before any is written). "
                "thr = threads given to RowParallel.shared() / to the peers; an op whose normforge runtime does not "
                "use RowParallel yet runs on one core in its thr=2 rows.")
     out.append("")
@@ -161,8 +171,8 @@ def main():
             floor = sum(b * D * R / (bw[(t, k)] * 1e9) for b, k in TRAFFIC[op])
             ceil = f"{100 * floor / ours:.0f}%"
         jceil = ""
-        if all((D, R, t, k) in jbw for _, k in TRAFFIC[op]):
-            jceil = f"{100 * sum(b * D * R / (jbw[(D, R, t, k)] * 1e9) for b, k in TRAFFIC[op]) / ours:.0f}%"
+        if all((D, R, t, k) in jbw for _, k in JAVA_TRAFFIC[op]):
+            jceil = f"{100 * sum(b * D * R / (jbw[(D, R, t, k)] * 1e9) for b, k in JAVA_TRAFFIC[op]) / ours:.0f}%"
         cells = [op, f"{D}x{R}", str(t), fmt_time(ours), f"{ours * 1e9 / R:.0f}", f"{nbytes / ours / 1e9:.1f}", ceil, jceil]
         for b in BASELINES:
             o = best(ours_all, lambda i, b=b: i == b, key)
@@ -173,6 +183,7 @@ def main():
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
     out += rms_vs_ln(ours_all)
+    out += row_work(ours_all)
     text = "\n".join(out) + "\n"
     open(os.path.join(RES, "SUMMARY.md"), "w").write(text)
     sys.stdout.write(text)
@@ -195,6 +206,27 @@ def rms_vs_ln(ours_all):
         return []
     return ["RMSNorm time / LayerNorm time (normforge, same run; < 1: RMSNorm faster):", "",
             "| shape | thr | fwd | bwd | fwd+bwd |", "|---|---|---|---|---|"] + rows + [""]
+
+
+def row_work(ours_all):
+    """RowWorkBench's kernels beside its row-by-row copy: time / copy's time, per shape and thread count."""
+    rows = []
+    for D, R, t in sorted({(r["D"], r["rows"], r["threads"]) for r in ours_all if r["op"].startswith("row_")},
+                          key=lambda k: (k[1] > 1000, k[0], k[2])):
+        copy = best(ours_all, lambda i: i == "java", ("row_copy", D, R, t))
+        if not copy:
+            continue
+        cells = []
+        for m in ROW_WORK:
+            w = best(ours_all, lambda i: i == "java", (f"row_{m}", D, R, t))
+            cells.append(f"{fmt_time(w)} ({w / copy:.2f})" if w else "")
+        rows.append(f"| {D}x{R} | {t} | {fmt_time(copy)} | " + " | ".join(cells) + " |")
+    if not rows:
+        return []
+    return ["What one core reaches with more work per streamed vector (RowWorkBench; the same bytes as a forward, "
+            "row by row; in parentheses: time / copy's time):", "",
+            "| shape | thr | copy y = a·x + b | " + " | ".join(f"{m}: {f}" for m, f in ROW_WORK.items()) + " |",
+            "|---" * (3 + len(ROW_WORK)) + "|"] + rows + [""]
 
 
 def plot(recs, keys):
