@@ -58,7 +58,12 @@ public class RowWorkBench {
   private float[] a;
   private float[] b;
   private float[] c;
+  /** The method being timed: {@link #COPY}, {@link #SCALE}, {@link #TWO_PASS} or {@link #AFFINE}. */
   private int kind;
+  private static final int COPY = 0;
+  private static final int SCALE = 1;
+  private static final int TWO_PASS = 2;
+  private static final int AFFINE = 3;
   private final ChunkTask task = this::chunk;
 
   @Setup
@@ -84,28 +89,28 @@ public class RowWorkBench {
 
   @Benchmark
   public float[] copy() {
-    kind = 3;
+    kind = COPY;
     RowParallel.shared().run(chunks, task);
     return y;
   }
 
   @Benchmark
   public float[] scale() {
-    kind = 0;
+    kind = SCALE;
     RowParallel.shared().run(chunks, task);
     return y;
   }
 
   @Benchmark
   public float[] affine() {
-    kind = 1;
+    kind = AFFINE;
     RowParallel.shared().run(chunks, task);
     return y;
   }
 
   @Benchmark
   public float[] twoPass() {
-    kind = 2;
+    kind = TWO_PASS;
     RowParallel.shared().run(chunks, task);
     return y;
   }
@@ -115,10 +120,10 @@ public class RowWorkBench {
     for (int r = RowChunks.start(rows, chunks, chunk); r < r1; r++) {
       int o = r * hidden;
       switch (kind) {
-        case 0 -> scaleRow(o, 1.5f);
-        case 1 -> affineRow(o);
-        case 3 -> copyRow(o);
-        default -> scaleRow(o, (float) (1.0 / Math.sqrt(sumOfSquares(o) / hidden + 1e-5)));
+        case COPY -> copyRow(o);
+        case SCALE -> scaleRow(o, 1.5f);
+        case TWO_PASS -> scaleRow(o, (float) (1.0 / Math.sqrt(sumOfSquares(o) / hidden + 1e-5)));
+        default -> affineRow(o);
       }
     }
   }

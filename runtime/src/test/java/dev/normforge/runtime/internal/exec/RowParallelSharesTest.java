@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,27 +24,7 @@ class RowParallelSharesTest {
    */
   @Test
   void aPoolThreadStartsWithTheFirstChunkOfItsOwnShare() {
-    RowParallel pool = new RowParallel(2);
-    try {
-      for (int rep = 0; rep < 100; rep++) {
-        CountDownLatch chunk2Started = new CountDownLatch(1);
-        AtomicIntegerArray released = new AtomicIntegerArray(4);
-        AtomicIntegerArray hits = new AtomicIntegerArray(4);
-        pool.run(4, c -> {
-          hits.incrementAndGet(c);
-          if (c == 2) {
-            chunk2Started.countDown();
-          }
-          released.set(c, c < 2 ? (await(chunk2Started) ? 1 : 0) : 1);
-        });
-        for (int c = 0; c < 4; c++) {
-          assertEquals(1, hits.get(c), "rep " + rep + ": chunk " + c + " ran once");
-          assertEquals(1, released.get(c), "rep " + rep + ": chunk " + c + " waited in vain for chunk 2");
-        }
-      }
-    } finally {
-      pool.setThreads(1);
-    }
+    assertNoChunkWaitsInVain(4, 2, true, 0, 1);
   }
 
   /**
@@ -53,22 +34,33 @@ class RowParallelSharesTest {
    */
   @Test
   void aThreadDoneWithItsShareTakesTheOthersFromTheirEnd() {
+    assertNoChunkWaitsInVain(6, 5, false, 3, 4);
+  }
+
+  /**
+   * On a pool of two threads, 100 jobs of {@code chunks} chunks in which the {@code waiting} chunks wait for
+   * chunk {@code awaited} to start ({@code onStart}) or to finish: every chunk runs once and no wait times out.
+   */
+  private static void assertNoChunkWaitsInVain(int chunks, int awaited, boolean onStart, int... waiting) {
     RowParallel pool = new RowParallel(2);
     try {
       for (int rep = 0; rep < 100; rep++) {
-        CountDownLatch chunk5Done = new CountDownLatch(1);
-        AtomicIntegerArray released = new AtomicIntegerArray(6);
-        AtomicIntegerArray hits = new AtomicIntegerArray(6);
-        pool.run(6, c -> {
+        CountDownLatch signal = new CountDownLatch(1);
+        AtomicIntegerArray released = new AtomicIntegerArray(chunks);
+        AtomicIntegerArray hits = new AtomicIntegerArray(chunks);
+        pool.run(chunks, c -> {
           hits.incrementAndGet(c);
-          released.set(c, c == 3 || c == 4 ? (await(chunk5Done) ? 1 : 0) : 1);
-          if (c == 5) {
-            chunk5Done.countDown();
+          if (c == awaited && onStart) {
+            signal.countDown();
+          }
+          released.set(c, IntStream.of(waiting).anyMatch(w -> w == c) ? (await(signal) ? 1 : 0) : 1);
+          if (c == awaited && !onStart) {
+            signal.countDown();
           }
         });
-        for (int c = 0; c < 6; c++) {
+        for (int c = 0; c < chunks; c++) {
           assertEquals(1, hits.get(c), "rep " + rep + ": chunk " + c + " ran once");
-          assertEquals(1, released.get(c), "rep " + rep + ": chunk " + c + " waited in vain for chunk 5");
+          assertEquals(1, released.get(c), "rep " + rep + ": chunk " + c + " waited in vain for chunk " + awaited);
         }
       }
     } finally {
