@@ -370,20 +370,9 @@ public abstract class BatchNormBase implements BatchNormLayer {
     double wb = nb / n;
     double wab = (double) na * nb / n;
     for (int j = 0; j < hidden; j++) {
-      addMoments(meanA, m2A, j, meanB[j], m2B[j], wb, wab);
+      BlockMoments.join(meanA, m2A, j, meanB[j], m2B[j], wb, wab);
       flagA[j] += flagB[j];
     }
-  }
-
-  /**
-   * Chan's update of feature {@code j}: a group with mean {@code meanB} and {@code m2B} joins the totals,
-   * weighted by {@code wb = nb/n} and {@code wab = na·nb/n}.
-   */
-  private static void addMoments(double[] mean, double[] m2, int j, double meanB, double m2B, double wb,
-      double wab) {
-    double delta = meanB - mean[j];
-    mean[j] += delta * wb;
-    m2[j] += m2B + delta * delta * wab;
   }
 
   private static final int STATS_SUMS = 0;

@@ -59,10 +59,19 @@ final class BlockMoments {
       if (!(sq > MIN_SAFE_SQ && sq < MAX_SAFE_SQ)) {
         flag[j] = 1;
       }
-      double delta = shift[j] + d - mean[j];
-      mean[j] += delta * wb;
-      m2[j] += Math.max(0.0, sq - d * sumD[j]) + delta * delta * wab;
+      join(mean, m2, j, shift[j] + d, Math.max(0.0, sq - d * sumD[j]), wb, wab);
     }
+  }
+
+  /**
+   * Chan's update of feature {@code j}: a group with mean {@code meanB} and {@code m2B} joins the totals,
+   * weighted by {@code wb = nb/n} and {@code wab = na·nb/n}. The vector loop of {@link #add} does the same,
+   * lane by lane.
+   */
+  static void join(double[] mean, double[] m2, int j, double meanB, double m2B, double wb, double wab) {
+    double delta = meanB - mean[j];
+    mean[j] += delta * wb;
+    m2[j] += m2B + delta * delta * wab;
   }
 
   private static DoubleVector widen(float[] a, int j) {

@@ -186,9 +186,8 @@ public final class RowParallel {
     AtomicLongArray shares = this.shares;
     int threads = shares.length();
     for (int i = 0; i < threads; i++) {
-      long first = (long) chunks * i / threads;
-      long end = (long) chunks * (i + 1) / threads;
-      shares.set(i, ((long) generation << 32) | (end << 16) | first);
+      long end = RowChunks.start(chunks, threads, i + 1);
+      shares.set(i, ((long) generation << 32) | (end << 16) | RowChunks.start(chunks, threads, i));
     }
     for (Worker w : workers) {
       LockSupport.unpark(w);
@@ -220,10 +219,10 @@ public final class RowParallel {
 
   /**
    * Runs the chunks of share {@code own} in order, then those left in the other shares, each taken from its
-   * end, until no chunk of the job of share {@code own}'s word is unclaimed (or another job has begun). A claim is a CAS on a share's whole word,
-   * generation included, so a thread that read a word of a finished job can never claim from the next one;
-   * the task read after a successful claim's read is therefore that job's task (a job cannot finish while
-   * one of its chunks is unclaimed).
+   * end, until no chunk of the job of share {@code own}'s word is unclaimed (or another job has begun). A
+   * claim is a CAS on a share's whole word, generation included, so a thread that read a word of a finished
+   * job can never claim from the next one; the task read after a successful claim's read is therefore that
+   * job's task (a job cannot finish while one of its chunks is unclaimed).
    */
   private void help(AtomicLongArray shares, int own) {
     int threads = shares.length();
@@ -236,11 +235,11 @@ public final class RowParallel {
         if ((int) (w >>> 32) != job) {
           return; // a job published since this one began: start it with this thread's own share
         }
-        int end = (int) (w >>> 16) & 0xFFFF;
-        int next = (int) w & 0xFFFF;
-        if (next >= end) {
+        if (!unclaimed(w)) {
           break;
         }
+        int end = end(w);
+        int next = next(w);
         ChunkTask t = task;
         Thread waiter = caller;
         int total = jobChunks;
@@ -263,12 +262,26 @@ public final class RowParallel {
 
   private boolean hasWork(AtomicLongArray shares) {
     for (int i = 0; i < shares.length(); i++) {
-      long w = shares.get(i);
-      if (((int) w & 0xFFFF) < ((int) (w >>> 16) & 0xFFFF)) {
+      if (unclaimed(shares.get(i))) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The next chunk of a share's claim word. */
+  private static int next(long word) {
+    return (int) word & 0xFFFF;
+  }
+
+  /** The end of a share's claim word (exclusive). */
+  private static int end(long word) {
+    return (int) (word >>> 16) & 0xFFFF;
+  }
+
+  /** Whether a share's claim word has a chunk left. */
+  private static boolean unclaimed(long word) {
+    return next(word) < end(word);
   }
 
   /** A pool thread: helps with whatever job is published, spins a little when idle, then parks. */
