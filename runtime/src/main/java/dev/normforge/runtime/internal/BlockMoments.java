@@ -1,10 +1,11 @@
 package dev.normforge.runtime.internal;
 
+import static jdk.incubator.vector.VectorOperators.F2D;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -20,9 +21,12 @@ final class BlockMoments {
   private BlockMoments() {}
 
   private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
-  /** Floats of as many lanes as {@link #DOUBLES}: half its width. */
-  private static final VectorSpecies<Float> FLOATS =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(DOUBLES.vectorBitSize() / 2));
+  /**
+   * The kernels' float species, of which the vector loop widens the low half. Not a half-width species:
+   * a second {@code FloatVector} class in the JVM puts class-check traps into the Vector API methods every
+   * kernel inlines, and C2 then compiles some kernels with their vectors boxed (an allocation per row).
+   */
+  private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
 
   /** A block's float {@code Σd, Σd²} whose squares fall outside this range may have lost digits. */
   static final double MIN_SAFE_SQ = 1e-30;
@@ -39,14 +43,17 @@ final class BlockMoments {
     double wb = nb / n;
     double wab = counted * (double) nb / n;
     int j = 0;
-    for (int bound = DOUBLES.loopBound(hidden); j < bound; j += DOUBLES.length()) {
-      DoubleVector s = widen(sumD, j);
-      DoubleVector sq = widen(sumSq, j);
+    // a float vector's low half per step: the whole vector must lie inside the row
+    for (; j <= hidden - FLOATS.length(); j += DOUBLES.length()) {
+      // widened here, not in a helper: a call C2 declines to inline would box the vector it returns
+      DoubleVector s = (DoubleVector) FloatVector.fromArray(FLOATS, sumD, j).convertShape(F2D, DOUBLES, 0);
+      DoubleVector sq = (DoubleVector) FloatVector.fromArray(FLOATS, sumSq, j).convertShape(F2D, DOUBLES, 0);
       DoubleVector d = s.div(nb);
       VectorMask<Double> safe = sq.compare(VectorOperators.GT, MIN_SAFE_SQ)
           .and(sq.compare(VectorOperators.LT, MAX_SAFE_SQ));
       DoubleVector.fromArray(DOUBLES, flag, j).blend(1.0, safe.not()).intoArray(flag, j);
-      DoubleVector meanB = widen(shift, j).add(d);
+      DoubleVector meanB =
+          ((DoubleVector) FloatVector.fromArray(FLOATS, shift, j).convertShape(F2D, DOUBLES, 0)).add(d);
       DoubleVector m2B = sq.sub(d.mul(s)).lanewise(VectorOperators.MAX, 0.0);
       DoubleVector m = DoubleVector.fromArray(DOUBLES, mean, j);
       DoubleVector delta = meanB.sub(m);
@@ -72,9 +79,5 @@ final class BlockMoments {
     double delta = meanB - mean[j];
     mean[j] += delta * wb;
     m2[j] += m2B + delta * delta * wab;
-  }
-
-  private static DoubleVector widen(float[] a, int j) {
-    return (DoubleVector) FloatVector.fromArray(FLOATS, a, j).convertShape(VectorOperators.F2D, DOUBLES, 0);
   }
 }
