@@ -34,6 +34,7 @@ class BatchNormThreadCountTest {
     source = ModelSource.model("bnthreads", "Threads", "");
     source.site("BatchNormLayer", "affine300", "type = NormType.BATCH, hidden = 300, momentum = 0.25");
     source.site("BatchNormLayer", "plain77", "type = NormType.BATCH, hidden = 77, affine = false");
+    source.site("BatchNormLayer", "wide1100", "type = NormType.BATCH, hidden = 1100");
     Compilation compilation = Processing.compile(source.file());
     assertThat(compilation).succeeded();
     loader = Processing.loader(compilation);
@@ -56,6 +57,19 @@ class BatchNormThreadCountTest {
   void plainIsBitwiseIdenticalAcrossThreadCounts() {
     assertPooled(3333, 77, 6);
     check("plain77", 3333);
+  }
+
+  /**
+   * 500 rows of 1100: the per-feature step between the passes (combining the chunks' sums, the statistics,
+   * the coefficients) runs in several chunks of features too, and two features (0 and 700) are scaled by
+   * 1e20 so that their float squares overflow: the double slow paths run inside those chunks.
+   */
+  @Test
+  void wideIsBitwiseIdenticalAcrossThreadCounts() {
+    int chunks = reducingChunks(500, 1100);
+    assertTrue(BatchNormBase.featureChunks(chunks, 1100) >= THREADS.length,
+        "the per-feature step must need several chunks, got " + BatchNormBase.featureChunks(chunks, 1100));
+    check("wide1100", 500);
   }
 
   @Test
@@ -148,6 +162,12 @@ class BatchNormThreadCountTest {
     float[] x = BatchNormKernelsTest.randoms(random, off + rows * h, 50, 2);
     float[] x2 = BatchNormKernelsTest.randoms(random, off + rows * h, -1, 0.5);
     float[] dy = BatchNormKernelsTest.randoms(random, off + rows * h, 0, 1);
+    if (h > 700) {
+      for (int r = 0; r < rows; r++) {
+        x[off + r * h] *= 1e20f;
+        x[off + r * h + 700] *= 1e20f;
+      }
+    }
     if (bn.weight() != null) {
       bn.weight().set(BatchNormKernelsTest.randoms(random, h, 1, 0.1));
       bn.bias().set(BatchNormKernelsTest.randoms(random, h, 0, 0.1));
