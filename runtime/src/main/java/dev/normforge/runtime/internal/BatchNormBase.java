@@ -290,7 +290,11 @@ public abstract class BatchNormBase implements BatchNormLayer {
     callMean = mean;
     callInvstd = invstd;
     try {
-      RowParallel.shared().run(featureChunks, featureTask);
+      if (featureChunks == 1) {
+        featureChunk(0); // as a pass of one chunk: never touches the pool
+      } else {
+        RowParallel.shared().run(featureChunks, featureTask);
+      }
     } finally {
       // drops the references to the caller's arrays
       callX = callDy = callMean = callInvstd = null;

@@ -24,13 +24,18 @@ import org.junit.jupiter.api.Test;
  * 640 bytes per call), and passed once it was gone.
  */
 class OneFloatSpeciesTest {
-  /** Anything that names a float species other than the preferred one, or builds one from a shape. */
+  /**
+   * Anything that names a float or double species other than the preferred one (a narrower double species
+   * converts to a narrower float one), or builds a species from a shape or a lane count.
+   */
   private static final Pattern OTHER_SPECIES = Pattern.compile(
-      "FloatVector\\.SPECIES_(?!PREFERRED\\b)\\w+|VectorSpecies\\.of\\(\\s*float\\.class|VectorShape\\b");
+      "(Float|Double)Vector\\.SPECIES_(?!PREFERRED\\b)\\w+|VectorSpecies\\.of\\(|VectorShape\\b"
+          + "|ofLargestShape|withShape|withLanes");
 
   @Test
   void runtimeSourcesNameOnlyThePreferredFloatSpecies() throws IOException {
     Path sources = Path.of("src/main/java");
+    assertTrue(Files.isDirectory(sources), "expected the runtime's sources under " + sources.toAbsolutePath());
     List<String> found = new ArrayList<>();
     int files;
     try (Stream<Path> walk = Files.walk(sources)) {
@@ -54,7 +59,8 @@ class OneFloatSpeciesTest {
   void thePatternFindsOtherSpecies() {
     for (String line : new String[] {
         "VectorSpecies.of(float.class, VectorShape.forBitSize(256))", "FloatVector.SPECIES_256",
-        "FloatVector.SPECIES_MAX", "import jdk.incubator.vector.VectorShape;"}) {
+        "FloatVector.SPECIES_MAX", "import jdk.incubator.vector.VectorShape;", "DoubleVector.SPECIES_256",
+        "VectorSpecies.ofLargestShape(float.class)", "DOUBLES.withLanes(float.class)", "VectorSpecies.of("}) {
       assertTrue(OTHER_SPECIES.matcher(line).find(), line);
     }
     assertFalse(OTHER_SPECIES.matcher("FloatVector.SPECIES_PREFERRED").find());
