@@ -66,7 +66,7 @@ class BatchNormThreadCountTest {
    */
   @Test
   void wideIsBitwiseIdenticalAcrossThreadCounts() {
-    int chunks = reducingChunks(500, 1100);
+    int chunks = BatchNormBase.reducingChunks(500, 1100);
     assertTrue(BatchNormBase.featureChunks(chunks, 1100) >= THREADS.length,
         "the per-feature step must need several chunks, got " + BatchNormBase.featureChunks(chunks, 1100));
     check("wide1100", 500);
@@ -74,15 +74,9 @@ class BatchNormThreadCountTest {
 
   @Test
   void oneChunkCallsAreIdenticalToo() {
-    assertEquals(1, reducingChunks(150, 300), "150 rows of 300 should be one chunk");
+    assertEquals(1, BatchNormBase.reducingChunks(150, 300), "150 rows of 300 should be one chunk");
     assertEquals(1, RowChunks.count(150, 300), "150 rows of 300 should be one chunk");
     check("affine300", 150);
-  }
-
-  /** Chunks of a reducing pass (training forward's and backward's first pass) over {@code rows} rows. */
-  static int reducingChunks(int rows, int hidden) {
-    int blocks = (rows + BatchNormBase.blockRows(hidden) - 1) / BatchNormBase.blockRows(hidden);
-    return Math.min(RowChunks.count(rows, hidden), blocks);
   }
 
   /**
@@ -92,7 +86,7 @@ class BatchNormThreadCountTest {
    * partials in block order, which must not depend on threads either), and the last block is short.
    */
   static void assertPooled(int rows, int hidden, int minBlocks) {
-    int chunks = reducingChunks(rows, hidden);
+    int chunks = BatchNormBase.reducingChunks(rows, hidden);
     assertTrue(RowChunks.count(rows, hidden) >= THREADS.length, "the map passes must need several chunks");
     assertTrue(chunks >= THREADS.length, "the reducing passes must need several chunks, got " + chunks);
     int units = (rows + BatchNormBase.blockRows(hidden) - 1) / BatchNormBase.blockRows(hidden);
@@ -115,7 +109,7 @@ class BatchNormThreadCountTest {
     int rows = 1000;
     int h = bn.hidden();
     PoolAllocation.assertReachesPool("affine300", rows, h);
-    assertTrue(reducingChunks(rows, h) > 1, "the reducing passes must need several chunks");
+    assertTrue(BatchNormBase.reducingChunks(rows, h) > 1, "the reducing passes must need several chunks");
     float[] x = BatchNormKernelsTest.randoms(new Random(1), rows * h, 0, 1);
     float[] dy = BatchNormKernelsTest.randoms(new Random(2), rows * h, 0, 1);
     float[] y = new float[rows * h];

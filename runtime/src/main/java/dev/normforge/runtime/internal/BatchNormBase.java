@@ -71,6 +71,14 @@ public abstract class BatchNormBase implements BatchNormLayer {
     return Math.max(8, Math.min(128, BLOCK_FLOATS / hidden));
   }
 
+  /**
+   * Chunks of a reducing pass (the training forward's and the backward's first pass) over {@code rows} rows
+   * of {@code hidden}: {@link RowChunks#count}, but whole blocks of {@link #blockRows} rows each.
+   */
+  public static int reducingChunks(int rows, int hidden) {
+    return Math.min(RowChunks.count(rows, hidden), RowChunks.units(rows, blockRows(hidden)));
+  }
+
   private final int hidden;
   private final int blockRows;
   private final double eps;
@@ -93,9 +101,6 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private double[][][] sums = new double[0][][];
   private final RowJob sumsJob;
   private final RowJob mapJob;
-  /** The last reducing pass's cut: blocks and chunks (see {@link #reduce}). */
-  private int reducedBlocks;
-  private int reducedChunks;
   /** The per-feature step in flight ({@link #perFeature}): its kind, chunks and the call's arguments. */
   private final ChunkTask featureTask = this::featureChunk;
   private int featureKind;
@@ -281,7 +286,8 @@ public abstract class BatchNormBase implements BatchNormLayer {
   private void perFeature(int kind, int rows, float[] x, int xOff, float[] dy, int dyOff, float[] mean,
       float[] invstd) {
     featureKind = kind;
-    featureChunks = featureChunks(kind == EVAL_FEATURES ? RowChunks.count(rows, hidden) : reducedChunks, hidden);
+    featureChunks = featureChunks(
+        kind == EVAL_FEATURES ? RowChunks.count(rows, hidden) : reducingChunks(rows, hidden), hidden);
     callRows = rows;
     callX = x;
     callXOff = xOff;
@@ -418,8 +424,7 @@ public abstract class BatchNormBase implements BatchNormLayer {
    * in chunk order afterwards: the same operations in the same order for any thread count.
    */
   private void reduce(float[] x, int xOff, int rows, float[] center, boolean gradient, float[] dy, int dyOff) {
-    int blocks = RowChunks.units(rows, blockRows);
-    int chunks = Math.min(RowChunks.count(rows, hidden), blocks);
+    int chunks = reducingChunks(rows, hidden);
     if (chunks > parts.length) {
       float[][][] p = Arrays.copyOf(parts, chunks);
       double[][][] d = Arrays.copyOf(sums, chunks);
@@ -431,8 +436,6 @@ public abstract class BatchNormBase implements BatchNormLayer {
       sums = d;
     }
     sumsJob.blocks(gradient ? GRADIENT_SUMS : STATS_SUMS, rows, blockRows, chunks, x, xOff, dy, dyOff, center);
-    reducedBlocks = blocks;
-    reducedChunks = chunks;
   }
 
   /**
@@ -440,9 +443,11 @@ public abstract class BatchNormBase implements BatchNormLayer {
    * order, for features {@code [j0, j1)}: the backward's by addition, the forward's moments by Chan's update.
    */
   private void combineChunks(int rows, boolean gradient, int j0, int j1) {
-    long counted = chunkRows(rows, reducedBlocks, reducedChunks, 0);
-    for (int c = 1; c < reducedChunks; c++) {
-      long n = chunkRows(rows, reducedBlocks, reducedChunks, c);
+    int blocks = RowChunks.units(rows, blockRows);
+    int chunks = reducingChunks(rows, hidden);
+    long counted = chunkRows(rows, blocks, chunks, 0);
+    for (int c = 1; c < chunks; c++) {
+      long n = chunkRows(rows, blocks, chunks, c);
       if (gradient) {
         addInto(total1, sums[c][0], j0, j1);
         addInto(total2, sums[c][1], j0, j1);
