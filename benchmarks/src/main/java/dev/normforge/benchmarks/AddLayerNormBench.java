@@ -55,9 +55,9 @@ public class AddLayerNormBench {
 
   @Setup
   public void setUp() {
-    String[] dims = shape.split("x");
-    int hidden = Integer.parseInt(dims[0]);
-    rows = Integer.parseInt(dims[1]);
+    Shape dims = Shape.of(shape);
+    int hidden = dims.hidden();
+    rows = dims.rows();
     RowParallel.shared().setThreads(threads);
     block = Impls.addLayerNorm(impl, hidden);
     int n = hidden * rows;  // 7 arrays: 1.75 GiB at the 256 MiB shapes (heap 4 GiB)

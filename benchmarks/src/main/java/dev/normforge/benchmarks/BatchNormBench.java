@@ -52,9 +52,9 @@ public class BatchNormBench {
 
   @Setup
   public void setUp() {
-    String[] dims = shape.split("x");
-    int hidden = Integer.parseInt(dims[0]);
-    rows = Integer.parseInt(dims[1]);
+    Shape dims = Shape.of(shape);
+    int hidden = dims.hidden();
+    rows = dims.rows();
     RowParallel.shared().setThreads(threads);
     layer = Impls.batchNorm(impl, hidden);
     int n = hidden * rows;

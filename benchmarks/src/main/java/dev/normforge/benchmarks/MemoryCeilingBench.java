@@ -61,9 +61,9 @@ public class MemoryCeilingBench {
 
   @Setup
   public void setUp() {
-    String[] dims = shape.split("x");
-    hidden = Integer.parseInt(dims[0]);
-    rows = Integer.parseInt(dims[1]);
+    Shape dims = Shape.of(shape);
+    hidden = dims.hidden();
+    rows = dims.rows();
     chunks = RowChunks.count(rows, hidden);
     sweepSums = new float[chunks];
     RowParallel.shared().setThreads(threads);

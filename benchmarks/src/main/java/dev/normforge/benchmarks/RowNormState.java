@@ -37,9 +37,9 @@ public abstract class RowNormState {
 
   @Setup
   public void setUp() {
-    String[] dims = shape.split("x");
-    int hidden = Integer.parseInt(dims[0]);
-    rows = Integer.parseInt(dims[1]);
+    Shape dims = Shape.of(shape);
+    int hidden = dims.hidden();
+    rows = dims.rows();
     RowParallel.shared().setThreads(threads);
     layer = Impls.rowNorm(impl, centered(), hidden);
     int n = hidden * rows;

@@ -68,9 +68,9 @@ public class RowWorkBench {
 
   @Setup
   public void setUp() {
-    String[] dims = shape.split("x");
-    hidden = Integer.parseInt(dims[0]);
-    rows = Integer.parseInt(dims[1]);
+    Shape dims = Shape.of(shape);
+    hidden = dims.hidden();
+    rows = dims.rows();
     if (hidden % (2 * LANES) != 0) {
       throw new IllegalArgumentException("hidden " + hidden + " is not a multiple of two vectors: the rows have no tail loop");
     }
